@@ -1,0 +1,32 @@
+"""apodscrape: mirror NASA's Astronomy Picture of the Day into plain text files.
+
+The public API is pure (no Scrapy needed):
+
+    parse_page(body, url) -> Day      a saved day page (classic HTML) as a record
+    render(day) -> str                the text of its archive file (FORMAT.md)
+"""
+
+from __future__ import annotations
+
+from .archive import render
+from .classic import parse_classic
+from .days import day_in_name
+from .decode import decode
+from .errors import ApodError, NotADayPage, WrongDayError
+from .record import Day
+
+__version__ = "0.1.0"
+__all__ = ["ApodError", "Day", "NotADayPage", "WrongDayError", "parse_page", "render"]
+
+
+def parse_page(body: bytes, url: str) -> Day:
+    """The Day a page shows, from its raw bytes and the address it was read from.
+
+    Raises NotADayPage for anything that is not a day page, and WrongDayError when the
+    address names a day (apYYMMDD) and the page shows another.
+    """
+    day = parse_classic(decode(body), url)
+    named = day_in_name(url)
+    if named is not None and named != day.date:
+        raise WrongDayError(f"the page shows {day.date}, but its address names {named}")
+    return day

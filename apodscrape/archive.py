@@ -1,0 +1,79 @@
+"""The archive's file format (FORMAT.md): render a Day, read a file back, write atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+from frontmatter.default_handlers import BaseHandler
+
+from . import days
+from .record import Day
+
+
+class ArchiveHandler(BaseHandler):
+    """python-frontmatter handler for our files: JSON between `---` lines, indented by 2.
+
+    The stock JSONHandler expects bare `{`…`}` without delimiters and indents by 4.
+    """
+
+    FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "---"
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return json.loads(fm, **kwargs)
+
+    def export(self, metadata: dict[str, object], **kwargs: Any) -> str:
+        return json.dumps(metadata, indent=2, ensure_ascii=False)
+
+
+HANDLER = ArchiveHandler()
+
+
+def front_matter(day: Day) -> dict[str, object]:
+    """The four documented keys, in their documented order."""
+    return {
+        "title": day.title,
+        "canonicalUrl": day.canonical_url,
+        "imageUrl": day.image_url,
+        "credit": day.credit,
+    }
+
+
+def render(day: Day) -> str:
+    """The text of a day's archive file, byte for byte as FORMAT.md defines it."""
+    post = frontmatter.Post(day.explanation, handler=HANDLER, **front_matter(day))
+    # frontmatter.dumps strips the final newline; the format ends with exactly one.
+    return frontmatter.dumps(post, handler=HANDLER) + "\n"
+
+
+def read(text: str) -> tuple[dict[str, Any], str]:
+    """Front matter and body of an archive file's text."""
+    post = frontmatter.loads(text, handler=HANDLER)
+    return dict(post.metadata), post.content
+
+
+def day_path(directory: str | os.PathLike[str], day: dt.date) -> Path:
+    """Where a day lives in an archive: the name comes only from the validated date."""
+    return Path(directory) / f"{days.stem(day)}.txt"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers and crashes see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(text.encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,293 @@
+"""A classic apod.nasa.gov day page, of any era from 1995 to 2026, to a Day record.
+
+A day page is read as a stream (see stream.py) in which the parts follow each other:
+the date line, the featured media, the title block (title, then credit lines), the
+`Explanation:` label and the explanation, then notices, `Tomorrow's picture`, navigation
+and footer. The page is parsed once with lxml; only the credit and explanation runs are
+converted to Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from . import days
+from .errors import NotADayPage
+from .markdown import clean_url, collapse, to_inline, to_markdown
+from .record import CLASSIC, IMAGE, OTHER, VIDEO, Day
+from .stream import END, START, TEXT, Event, text_of, to_html, walk
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+_MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTH = "|".join(_MONTH_NAMES)
+# "2002 May 10" (1996 on) and "June 22, 1995" / "Today's Picture: June 22, 1995" (1995-96)
+_DATE_YMD = re.compile(rf"\b(\d{{4}})\s+({_MONTH})\s+(\d{{1,2}})\b", re.IGNORECASE)
+_DATE_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE)
+# <title> APOD: 2025 March 24 – Title </title>, the fallback for a page without a title block
+_TITLE_AFTER_DATE = re.compile(
+    rf"(?:\d{{4}}\s+(?:{_MONTH})\s+\d{{1,2}}|(?:{_MONTH})\s+\d{{1,2}},?\s+\d{{4}})\s*[-–—]\s*(.+)",
+    re.IGNORECASE | re.DOTALL,
+)
+_EXPLANATION_LABEL = re.compile(r"^explanation\s*:?$", re.IGNORECASE)
+# Bold-led lines after the explanation that end it whatever their wording.
+_TRAILER_LABEL = re.compile(r"^(tomorrow'?s picture|next picture|yesterday'?s picture)", re.I)
+
+_BOLD = frozenset({"b", "strong"})
+_MEDIA = frozenset({"img", "iframe", "video", "embed", "object"})
+# Where the title block stops: the next block of the page.
+_BLOCK_STARTS = frozenset({"p", "center", "hr", "table", "tr", "td", "div", "h1", "h2", "h3"})
+_BLOCK_ENDS = frozenset({"p", "center", "td", "tr", "table", "div", "body"})
+# Where the explanation stops: the page's furniture after it (a <p> only separates paragraphs).
+_BODY_STARTS = frozenset({"center", "hr", "table", "tr", "td", "th", "h1", "h2", "h3", "form"})
+_BODY_ENDS = frozenset({"center", "td", "tr", "table", "body"})
+_LINE_BREAKS = frozenset({"br", "p"})
+_MEDIA_FILE = re.compile(
+    r"\.(?:jpe?g|png|gif|tiff?|webp|avif|bmp|svg|mp4|m4v|mov|webm|ogv|avi|mpe?g|fits?)$",
+    re.IGNORECASE,
+)
+
+
+def parse_classic(text: str, url: str) -> Day:
+    """The Day a classic page shows; NotADayPage if it is not a day page."""
+    root = lxml.html.document_fromstring(text)
+    stream = walk(root.body)
+    label = _explanation_label(stream)
+    if label is None:
+        raise NotADayPage("no 'Explanation' label: not an APOD day page")
+    date, date_line = _page_date(stream, label)
+    canonical = days.canonical_url(date)
+
+    title_at = _title_element(stream, date_line, label)
+    if title_at is None:
+        title = _title_from_head(root)
+        if not title:
+            raise NotADayPage("no title block and no dated <title>")
+        credit: list[str] = []
+        media_end = label
+    else:
+        title, credit_from = _title(stream, title_at)
+        credit = _credit_lines(stream, credit_from, label, canonical)
+        media_end = title_at
+
+    media_type, image_url, hd_image_url = _media(stream, date_line, media_end, canonical)
+    return Day(
+        date=date,
+        title=title,
+        canonical_url=canonical,
+        media_type=media_type,
+        image_url=image_url,
+        hd_image_url=hd_image_url,
+        credit=credit,
+        explanation=_explanation(stream, label, canonical),
+        keywords=_keywords(root),
+        source=CLASSIC,
+        source_url=url,
+    )
+
+
+def _end_of(stream: list[Event], start: int) -> int:
+    """Index of the END event that closes the element started at `start`."""
+    element = stream[start].element
+    for index in range(start + 1, len(stream)):
+        if stream[index].kind == END and stream[index].element is element:
+            return index
+    return len(stream)
+
+
+def _explanation_label(stream: list[Event]) -> int | None:
+    """Index of the bold `Explanation:` label (colon inside or outside the bold)."""
+    for index, event in enumerate(stream):
+        if event.kind == START and event.tag in _BOLD:
+            label = text_of(stream[index : _end_of(stream, index)])
+            if _EXPLANATION_LABEL.match(label):
+                return index
+    return None
+
+
+def _page_date(stream: list[Event], before: int) -> tuple[dt.date, int]:
+    """The date line: the first date written in the page before the explanation."""
+    for index in range(before):
+        event = stream[index]
+        if event.kind != TEXT:
+            continue
+        if match := _DATE_YMD.search(event.text):
+            year, month, day = match.groups()
+        elif match := _DATE_MDY.search(event.text):
+            month, day, year = match.groups()
+        else:
+            continue
+        try:
+            return dt.date(int(year), _MONTHS[month.lower()], int(day)), index
+        except ValueError:
+            continue
+    raise NotADayPage("no date line before the explanation")
+
+
+def _title_element(stream: list[Event], after: int, before: int) -> int | None:
+    """The title's bold: the first bold after the date line that is not a label."""
+    for index in range(after, before):
+        event = stream[index]
+        if event.kind == START and event.tag in _BOLD:
+            title, _ = _title(stream, index)
+            if title and not title.endswith(":"):
+                return index
+    return None
+
+
+def _title(stream: list[Event], start: int) -> tuple[str, int]:
+    """The title in the bold at `start`, and where the credit starts.
+
+    In 1995-96 the title and the credit label can share one bold, split by a <br>:
+    the title is what comes before it, the credit starts after it.
+    """
+    end = _end_of(stream, start)
+    for index in range(start + 1, end):
+        if stream[index].kind == START and stream[index].tag == "br":
+            return text_of(stream[start:index]), index + 1
+    return text_of(stream[start:end]), _skip_break(stream, end + 1)
+
+
+def _skip_break(stream: list[Event], index: int) -> int:
+    """Past the <br> that separates the title from the credit, if one follows."""
+    while index < len(stream):
+        event = stream[index]
+        if event.kind == TEXT and not event.text.strip():
+            index += 1
+        elif event.kind == START and event.tag == "br":
+            return index + 1
+        else:
+            break
+    return index
+
+
+def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> list[str]:
+    """The credit block cut into lines at each <br>, as inline Markdown."""
+    lines: list[list[Event]] = [[]]
+    for index in range(start, label):
+        event = stream[index]
+        if (event.kind == START and event.tag in _BLOCK_STARTS) or (
+            event.kind == END and event.tag in _BLOCK_ENDS
+        ):
+            break
+        if event.tag == "br":
+            if event.kind == START:
+                lines.append([])
+        else:
+            lines[-1].append(event)
+    return [to_inline(to_html(line), base) for line in lines]
+
+
+def _explanation(stream: list[Event], label: int, base: str) -> str:
+    """The explanation after its label, up to the first thing the page puts after it."""
+    start = _end_of(stream, label) + 1
+    body: list[Event] = []
+    line_start = False  # only a bold that opens a line can be a notice's label
+    colon_checked = False
+    index = start
+    while index < len(stream):
+        event = stream[index]
+        kind, tag = event.kind, event.tag
+        if kind == TEXT:
+            text = event.text
+            if not colon_checked and text.strip():
+                colon_checked = True
+                text = text.lstrip()
+                if text.startswith(":"):  # <B>Explanation</B>: (1995-96)
+                    text = text[1:]
+                event = event._replace(text=text)
+            if text.strip():
+                line_start = False
+            body.append(event)
+        elif (kind == START and tag in _BODY_STARTS) or (kind == END and tag in _BODY_ENDS):
+            break
+        elif kind == START and tag in _BOLD and (line_start or _is_trailer(stream, index)):
+            if _is_notice_label(stream, index):
+                break
+            body.append(event)
+        else:
+            if tag in _LINE_BREAKS:
+                line_start = True
+            elif kind == START:
+                line_start = False
+            body.append(event)
+        index += 1
+    return to_markdown(to_html(body), base)
+
+
+def _is_trailer(stream: list[Event], start: int) -> bool:
+    return bool(_TRAILER_LABEL.match(text_of(stream[start : _end_of(stream, start)])))
+
+
+def _is_notice_label(stream: list[Event], start: int) -> bool:
+    """A bold that reads as a label ("Tomorrow's picture:", "APOD's email …:")."""
+    end = _end_of(stream, start)
+    label = text_of(stream[start:end])
+    if not label:
+        return False
+    if label.endswith(":") or _TRAILER_LABEL.match(label):
+        return True
+    following = stream[end + 1] if end + 1 < len(stream) else None
+    return following is not None and following.kind == TEXT and following.text.startswith(":")
+
+
+def _media(
+    stream: list[Event], after: int, before: int, base: str
+) -> tuple[str, str | None, str | None]:
+    """The featured media between the date line and the title: type, URL, hi-res URL."""
+    for index in range(after, before):
+        event = stream[index]
+        if event.kind != START or event.tag not in _MEDIA:
+            continue
+        element = event.element
+        if event.tag == "img":
+            src = clean_url(element.get("src"), base)
+            if src:
+                return IMAGE, src, _hi_res(element, base)
+        elif event.tag == "video":
+            src = element.get("src") or next(
+                (s.get("src") for s in element.iter("source") if s.get("src")), None
+            )
+            if url := clean_url(src, base):
+                return VIDEO, url, None
+        elif event.tag == "iframe":
+            if url := clean_url(element.get("src"), base):
+                return VIDEO, url, None
+        elif url := clean_url(element.get("src") or element.get("data"), base):
+            return OTHER, url, None  # <embed>/<object>: Flash and other plug-ins
+    return OTHER, None, None
+
+
+def _hi_res(image: HtmlElement, base: str) -> str | None:
+    """The larger file a picture links to: its link's target, if that is a media file."""
+    link = next(image.iterancestors("a"), None)
+    if link is None:
+        return None
+    href = (link.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return None
+    url = clean_url(href, base)
+    path = urlsplit(url).path if url else ""
+    if _MEDIA_FILE.search(path) or "/apod/image/" in path:
+        return url
+    return None  # a picture that links to a web page (an external video, an article)
+
+
+def _keywords(root: HtmlElement) -> list[str]:
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() == "keywords":
+            return [k for k in (collapse(k) for k in (meta.get("content") or "").split(",")) if k]
+    return []
+
+
+def _title_from_head(root: HtmlElement) -> str:
+    title = root.find(".//title")
+    text = collapse(title.text_content()) if title is not None else ""
+    match = _TITLE_AFTER_DATE.search(text)
+    return collapse(match.group(1)) if match else ""

@@ -1,0 +1,94 @@
+"""Dates: command-line arguments, ranges, and the apYYMMDD names of days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from .errors import DateArgumentError
+
+FIRST_DAY = dt.date(1995, 6, 16)
+# APOD publishes at midnight US Eastern time: "today" is the Eastern calendar day.
+PUBLISHING_ZONE = ZoneInfo("America/New_York")
+CANONICAL_BASE = "https://apod.nasa.gov/apod/"
+
+_STEM = re.compile(r"ap(\d{2})(\d{2})(\d{2})")
+
+
+def today_eastern(now: dt.datetime | None = None) -> dt.date:
+    """The newest day APOD can have published: today's date in US Eastern time."""
+    now = now or dt.datetime.now(dt.UTC)
+    return now.astimezone(PUBLISHING_ZONE).date()
+
+
+def stem(day: dt.date) -> str:
+    """The day's name on the classic site: apYYMMDD."""
+    return f"ap{day:%y%m%d}"
+
+
+def canonical_url(day: dt.date) -> str:
+    """The stable identity of a day: its apod.nasa.gov address."""
+    return f"{CANONICAL_BASE}{stem(day)}.html"
+
+
+def from_yymmdd(yy: str, mm: str, dd: str) -> dt.date:
+    """The date of a two-digit-year triple (95-99 are 1995-1999, the rest 20xx)."""
+    year = int(yy)
+    year += 1900 if year >= 95 else 2000
+    return dt.date(year, int(mm), int(dd))
+
+
+def day_in_name(name: str) -> dt.date | None:
+    """The day an apYYMMDD-style file name or URL names, or None if it names none."""
+    found = _STEM.findall(name)
+    if not found:
+        return None
+    try:
+        return from_yymmdd(*found[-1])  # the last apYYMMDD in a path is the file's own
+    except ValueError:
+        return None
+
+
+def parse_day_argument(value: str, name: str, today: dt.date) -> dt.date:
+    """One ISO date from the command line, checked against the archive's range."""
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DateArgumentError(f"{name}={value!r} is not a date of the form YYYY-MM-DD") from None
+    if day < FIRST_DAY:
+        raise DateArgumentError(f"{name}={value} is before the first APOD ({FIRST_DAY})")
+    if day > today:
+        raise DateArgumentError(f"{name}={value} is after today ({today}, US Eastern time)")
+    return day
+
+
+def select_days(
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    dates: str | None = None,
+    today: dt.date,
+) -> list[dt.date]:
+    """The days a run asks for, from `start`/`end` or `dates`, oldest first, no duplicates."""
+    if dates is not None:
+        if start is not None or end is not None:
+            raise DateArgumentError("give either dates=... or start=/end=, not both")
+        values = [v for v in dates.split(",") if v.strip()]
+        if not values:
+            raise DateArgumentError("dates= names no day")
+        return sorted({parse_day_argument(v, "dates", today) for v in values})
+    if start is None:
+        raise DateArgumentError("name the days to fetch: start=YYYY-MM-DD [end=...] or dates=...")
+    first = parse_day_argument(start, "start", today)
+    last = parse_day_argument(end, "end", today) if end is not None else today
+    if first > last:
+        raise DateArgumentError(f"start={first} is after end={last}")
+    return list(day_range(first, last))
+
+
+def day_range(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    """Every calendar day from first to last, both included."""
+    for offset in range((last - first).days + 1):
+        yield first + dt.timedelta(days=offset)

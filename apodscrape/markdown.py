@@ -1,0 +1,84 @@
+"""HTML fragments to Markdown (markdownify), and URLs read the way a browser reads them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from markdownify import MarkdownConverter, chomp
+
+_BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def clean_url(raw: str | None, base: str) -> str | None:
+    """An href or src as a browser reads it: absolute, no line breaks, no edge spaces.
+
+    Old pages break long hrefs across lines; a browser drops the line breaks and tabs
+    and trims spaces at both ends. Protocol-relative URLs get https. Spaces left inside
+    become %20, so that the URL stays one Markdown link destination.
+    """
+    if raw is None:
+        return None
+    url = _BREAKS_INSIDE_URL.sub("", raw).strip(" \x00\x0b\x0c")
+    if not url:
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    return urljoin(base, url).replace(" ", "%20")
+
+
+def collapse(text: str) -> str:
+    """Every run of whitespace as one space, trimmed."""
+    return " ".join(text.split())
+
+
+class _ApodMarkdown(MarkdownConverter):
+    """markdownify tuned to FORMAT.md: plain links, no emphasis markers, sup/sub kept."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(
+            autolinks=False,
+            escape_underscores=False,  # NGC_1234 stays readable; intraword _ is no emphasis
+            escape_asterisks=True,  # a literal * could open emphasis
+            sup_symbol="<sup>",
+            sub_symbol="<sub>",
+            bs4_options="lxml",
+        )
+        self.base = base
+
+    def convert_a(self, el, text, parent_tags):
+        prefix, suffix, text = chomp(text)
+        if not text:
+            return " " if prefix or suffix else ""
+        url = clean_url(el.get("href"), self.base)
+        if url is None:
+            return f"{prefix}{text}{suffix}"
+        return f"{prefix}[{text}]({url}){suffix}"
+
+    def convert_b(self, el, text, parent_tags):
+        return text  # FORMAT.md: bold and italic markers are dropped, labels stay as text
+
+    convert_strong = convert_em = convert_i = convert_u = convert_font = convert_b
+
+    def convert_br(self, el, text, parent_tags):
+        return " "  # one line per paragraph: only <p> separates paragraphs
+
+    def convert_img(self, el, text, parent_tags):
+        return ""  # an image inside a text block is decoration, not text
+
+
+def to_markdown(fragment: str, base: str) -> str:
+    """Block Markdown of an HTML fragment: one line per paragraph, one blank line between."""
+    if not fragment.strip():
+        return ""
+    markdown = _ApodMarkdown(base).convert(fragment)
+    paragraphs = (collapse(p) for p in _PARAGRAPH_BREAK.split(markdown))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def to_inline(fragment: str, base: str) -> str:
+    """One line of inline Markdown from an HTML fragment."""
+    if not fragment.strip():
+        return ""
+    return collapse(_ApodMarkdown(base).convert(fragment))
