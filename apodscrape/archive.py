@@ -35,6 +35,11 @@ class ArchiveHandler(BaseHandler):
 
 HANDLER = ArchiveHandler()
 
+# mkstemp creates files readable by their owner only; archive files get the usual mode.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
 
 def front_matter(day: Day) -> dict[str, object]:
     """The four documented keys, in their documented order."""
@@ -69,6 +74,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, _FILE_MODE)
         with os.fdopen(handle, "wb") as file:
             file.write(text.encode("utf-8"))
             file.flush()

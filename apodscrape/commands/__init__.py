@@ -1,0 +1,1 @@
+"""apodscrape's Scrapy commands (COMMANDS_MODULE): they replace Scrapy's own of the same name."""

@@ -1,0 +1,62 @@
+"""`scrapy crawl`, with the exit status cron needs and one-line argument errors."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from scrapy.commands import crawl
+from scrapy.spiderloader import get_spider_loader
+
+from ..errors import ApodError
+
+EXIT_FAILED_DAYS = 1
+EXIT_BAD_ARGUMENTS = 2
+
+
+class Command(crawl.Command):
+    """Scrapy's crawl, plus: wrong spider arguments (a bad date) are one line on stderr and
+    exit status 2, before anything starts; a run in which any day failed exits 1 (Scrapy
+    itself exits 0 there)."""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() reports Scrapy's own usage error
+        spider_class = get_spider_loader(self.settings).load(args[0])
+        check = getattr(spider_class, "requested_days", None)
+        if check is not None:
+            try:
+                check(**opts.spargs)
+            except ApodError as error:
+                _refuse(error)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)
+            return
+        process = self.crawler_process
+        assert process is not None
+        crawler = self._create_crawler(args[0])
+        task = process.crawl(crawler, **opts.spargs)
+        process.start()
+        error = _error_of(task)
+        if isinstance(error, ApodError):
+            _refuse(error)
+        elif error is not None:
+            raise error
+        if process.bootstrap_failed or crawler.stats.get_value("apod/failed", 0):
+            self.exitcode = EXIT_FAILED_DAYS
+
+
+def _refuse(error: ApodError) -> None:
+    print(f"error: {error}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_ARGUMENTS)
+
+
+def _error_of(task: object) -> BaseException | None:
+    # Reading the exception also keeps asyncio from printing it as "never retrieved".
+    if isinstance(task, asyncio.Task) and task.done() and not task.cancelled():
+        return task.exception()
+    return None
