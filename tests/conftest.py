@@ -1,0 +1,91 @@
+"""Shared fixtures: the shared corpus and spec, a local site, in-process crawls."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import signals
+from scrapy.utils.test import get_crawler
+
+from apodscrape import settings as project_settings
+from apodscrape.spiders.apod import ApodSpider
+
+from .localsite import LocalSite
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def corpus_dir() -> Path:
+    """The shared corpus: $APOD_CORPUS, else ../shared/corpus beside the checkout."""
+    return Path(os.environ.get("APOD_CORPUS", SHARED / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    path = corpus_dir()
+    if not (path / "MANIFEST.tsv").is_file():
+        pytest.skip(f"shared corpus not found at {path} (set APOD_CORPUS)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def spec() -> Path:
+    path = SHARED / "spec"
+    if not (path / "FORMAT.md").is_file():
+        pytest.skip(f"shared spec not found at {path}")
+    return path
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    with LocalSite() as local:
+        yield local
+
+
+def project_settings_dict(**overrides: Any) -> dict[str, Any]:
+    """The project's settings (get_crawler does not load them), fast and local."""
+    values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    values.update(
+        DOWNLOAD_DELAY=0,
+        AUTOTHROTTLE_ENABLED=False,
+        CONCURRENT_REQUESTS_PER_DOMAIN=8,
+        LOG_LEVEL="INFO",
+    )
+    values.update(overrides)
+    return values
+
+
+@dataclass
+class CrawlResult:
+    items: list[Any]
+    stats: dict[str, Any]
+
+
+@pytest.fixture
+def crawl(tmp_path: Path):
+    """Run the apod spider in-process with the real engine; returns items and stats."""
+
+    def run(site: LocalSite, output: Path | None = None, **spider_args: str) -> CrawlResult:
+        settings = project_settings_dict(
+            APOD_CLASSIC_URL=f"{site.url}/apod/",
+            APOD_OUTPUT_DIR=str(output or tmp_path / "output"),
+        )
+        crawler = get_crawler(ApodSpider, settings)
+        items: list[Any] = []
+
+        def collect(item: Any) -> None:  # a named receiver: signals hold weak references
+            items.append(item)
+
+        crawler.signals.connect(collect, signal=signals.item_scraped)
+        asyncio.run(crawler.crawl_async(**spider_args))
+        return CrawlResult(items, crawler.stats.get_stats())
+
+    return run
