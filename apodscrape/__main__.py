@@ -1,6 +1,6 @@
 """python -m apodscrape: the archive's tools that need no crawl.
 
-    convert PATH [--url URL]   the archive file of a saved day page, on stdout
+convert PATH [--url URL]   the archive file of a saved day page, on stdout
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m apodscrape", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m apodscrape", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     convert = commands.add_parser("convert", help="print the archive file of a saved day page")
     convert.add_argument("path", help="a saved page (apYYMMDD.html, astropix.html)")

@@ -22,17 +22,28 @@ from .markdown import clean_url, collapse, to_inline, to_markdown
 from .record import CLASSIC, IMAGE, OTHER, VIDEO, Day
 from .stream import END, START, TEXT, Event, text_of, to_html, walk
 
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTH = "|".join(_MONTH_NAMES)
 # "2002 May 10" (1996 on) and "June 22, 1995" / "Today's Picture: June 22, 1995" (1995-96)
 _DATE_YMD = re.compile(rf"\b(\d{{4}})\s+({_MONTH})\s+(\d{{1,2}})\b", re.IGNORECASE)
 _DATE_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE)
-# <title> APOD: 2025 March 24 – Title </title>, the fallback for a page without a title block
+# "<title> APOD: 2025 March 24 - Title": the fallback for a page without a title block
 _TITLE_AFTER_DATE = re.compile(
-    rf"(?:\d{{4}}\s+(?:{_MONTH})\s+\d{{1,2}}|(?:{_MONTH})\s+\d{{1,2}},?\s+\d{{4}})\s*[-–—]\s*(.+)",
+    rf"(?:\d{{4}}\s+(?:{_MONTH})\s+\d{{1,2}}|(?:{_MONTH})\s+\d{{1,2}},?\s+\d{{4}})\s*[-\u2013\u2014]\s*(.+)",
     re.IGNORECASE | re.DOTALL,
 )
 _EXPLANATION_LABEL = re.compile(r"^explanation\s*:?$", re.IGNORECASE)

@@ -24,6 +24,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_MAXSIZE = 4 * 1024 * 1024  # a day page is ~5 KiB; anything near this is not one
 DOWNLOAD_WARNSIZE = 1024 * 1024
 
+# --- failures ------------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 2  # network errors, 5xx and 429 are tried again twice before the day fails
+
 # --- no open ports under cron --------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

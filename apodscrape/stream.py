@@ -65,9 +65,7 @@ def to_html(events: list[Event]) -> str:
         elif skipping:
             continue
         elif kind == START:
-            attrs = "".join(
-                f' {name}="{escape(value)}"' for name, value in element.attrib.items()
-            )
+            attrs = "".join(f' {name}="{escape(value)}"' for name, value in element.attrib.items())
             parts.append(f"<{tag}{attrs}>")
         elif tag not in _VOID:
             parts.append(f"</{tag}>")

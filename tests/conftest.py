@@ -52,7 +52,9 @@ def site() -> Iterator[LocalSite]:
 
 def project_settings_dict(**overrides: Any) -> dict[str, Any]:
     """The project's settings (get_crawler does not load them), fast and local."""
-    values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    values = {
+        name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()
+    }
     values.update(
         DOWNLOAD_DELAY=0,
         AUTOTHROTTLE_ENABLED=False,

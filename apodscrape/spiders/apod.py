@@ -8,6 +8,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from .. import days, parse_page
@@ -45,7 +46,9 @@ class ApodSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         classic_url = self.settings.get("APOD_CLASSIC_URL")
         self.crawler.stats.set_value("apod/days", len(self.days))
-        self.logger.info("%d day(s) to fetch: %s to %s", len(self.days), self.days[0], self.days[-1])
+        self.logger.info(
+            "%d day(s) to fetch: %s to %s", len(self.days), self.days[0], self.days[-1]
+        )
         for day in self.days:
             yield scrapy.Request(
                 f"{classic_url}{days.stem(day)}.html",
@@ -71,7 +74,12 @@ class ApodSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         day = failure.request.meta["apod_day"]
-        self.fail(day, failure.getErrorMessage() or repr(failure.value))
+        if failure.check(HttpError):
+            self.fail(day, f"HTTP {failure.value.response.status} from {failure.request.url}")
+        else:
+            self.fail(
+                day, f"{failure.getErrorMessage() or failure.type.__name__} ({failure.request.url})"
+            )
 
     def fail(self, day: dt.date, reason: str) -> None:
         """A day lost for this run: logged, counted, no file; the next run tries it again."""

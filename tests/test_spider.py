@@ -1,0 +1,169 @@
+"""The apod spider with the real Scrapy engine against a local site: in-process crawls, and
+`scrapy crawl` itself in a subprocess for what only the command line does (exit status)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apodscrape import settings
+
+from .conftest import ROOT
+from .localsite import LocalSite
+from .pages import NOT_A_DAY, classic_page
+
+JAN_3, JAN_4, JAN_5 = dt.date(2025, 1, 3), dt.date(2025, 1, 4), dt.date(2025, 1, 5)
+
+
+def serve_day(site: LocalSite, day: dt.date, title: str) -> None:
+    site.page(f"/apod/ap{day:%y%m%d}.html", classic_page(day, title))
+
+
+def test_crawl_writes_each_day_and_counts_a_missing_one(site, crawl, tmp_path) -> None:
+    serve_day(site, JAN_3, "Third")
+    serve_day(site, JAN_5, "Fifth")  # January 4 answers 404: a day without a page
+    result = crawl(site, start="2025-01-03", end="2025-01-05")
+
+    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
+        "ap250103.txt",
+        "ap250105.txt",
+    ]
+    assert '"title": "Fifth"' in (tmp_path / "output" / "ap250105.txt").read_text()
+    assert [day.title for day in sorted(result.items, key=lambda d: d.date)] == ["Third", "Fifth"]
+    assert result.stats["apod/written"] == 2
+    assert result.stats["apod/missing"] == 1
+    assert "apod/failed" not in result.stats
+    assert sorted(site.requested("/apod/")) == [
+        "/apod/ap250103.html",
+        "/apod/ap250104.html",
+        "/apod/ap250105.html",
+    ]
+
+
+def test_dates_argument_asks_for_those_days_only(site, crawl) -> None:
+    serve_day(site, JAN_3, "Third")
+    serve_day(site, JAN_5, "Fifth")
+    result = crawl(site, dates="2025-01-05,2025-01-03")
+    assert sorted(site.requested("/apod/")) == ["/apod/ap250103.html", "/apod/ap250105.html"]
+    assert result.stats["apod/written"] == 2
+
+
+def test_documented_example_crawled_in_process(site, crawl, spec, tmp_path) -> None:
+    site.page("/apod/ap250105.html", (spec / "ap250105.reconstructed.html").read_bytes())
+    crawl(site, dates="2025-01-05")
+    written = (tmp_path / "output" / "ap250105.txt").read_bytes()
+    assert written == (spec / "ap250105.txt").read_bytes()
+
+
+def test_page_of_another_day_is_never_written_under_the_asked_day(site, crawl, tmp_path) -> None:
+    site.page("/apod/ap250105.html", classic_page(JAN_4, "Yesterday's page"))
+    result = crawl(site, dates="2025-01-05")
+    assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+    assert result.stats["apod/failed"] == 1
+    assert result.items == []
+
+
+def test_non_day_page_is_refused_and_counted(site, crawl, tmp_path) -> None:
+    site.page("/apod/ap250105.html", NOT_A_DAY)
+    result = crawl(site, dates="2025-01-05")
+    assert not (tmp_path / "output" / "ap250105.txt").exists()
+    assert result.stats["apod/failed"] == 1
+
+
+def test_server_error_fails_the_day_without_a_file(site, crawl, tmp_path) -> None:
+    site.page("/apod/ap250105.html", b"oops", status=500)
+    result = crawl(site, dates="2025-01-05")
+    assert not (tmp_path / "output" / "ap250105.txt").exists()
+    assert result.stats["apod/failed"] == 1
+    assert len(site.requested("/apod/ap250105.html")) == 1 + settings.RETRY_TIMES
+
+
+def test_same_content_again_leaves_the_file_untouched(site, crawl, tmp_path) -> None:
+    serve_day(site, JAN_5, "Fifth")
+    crawl(site, dates="2025-01-05")
+    path = tmp_path / "output" / "ap250105.txt"
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    result = crawl(site, dates="2025-01-05")
+    assert result.stats["apod/unchanged"] == 1
+    assert "apod/written" not in result.stats
+    assert path.stat().st_mtime == 1_000_000_000
+
+
+def test_changed_content_is_rewritten(site, crawl, tmp_path) -> None:
+    serve_day(site, JAN_5, "Fifth")
+    crawl(site, dates="2025-01-05")
+    serve_day(site, JAN_5, "Fifth, corrected")
+    result = crawl(site, dates="2025-01-05")
+    assert result.stats["apod/written"] == 1
+    assert '"title": "Fifth, corrected"' in (tmp_path / "output" / "ap250105.txt").read_text()
+
+
+def test_politeness_and_quiet_defaults() -> None:
+    assert settings.ROBOTSTXT_OBEY is True
+    assert settings.AUTOTHROTTLE_ENABLED is True
+    assert settings.CONCURRENT_REQUESTS_PER_DOMAIN == 1
+    assert settings.DOWNLOAD_DELAY > 0
+    assert settings.USER_AGENT.startswith("apodscrape/") and "+https://" in settings.USER_AGENT
+    assert settings.TELNETCONSOLE_ENABLED is False
+    assert settings.REMOTE_CONTROL_ENABLED is False
+    assert 1024 * 1024 <= settings.DOWNLOAD_MAXSIZE <= 8 * 1024 * 1024
+
+
+# --- `scrapy crawl` in a subprocess -------------------------------------------------------
+
+
+def scrapy_crawl(site: LocalSite, output: Path, *arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments]
+    command += ["-s", f"APOD_CLASSIC_URL={site.url}/apod/", "-s", f"APOD_OUTPUT_DIR={output}"]
+    command += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_scrapy_crawl_writes_the_documented_example(site, spec, tmp_path) -> None:
+    site.page("/apod/ap250105.html", (spec / "ap250105.reconstructed.html").read_bytes())
+    run = scrapy_crawl(site, tmp_path, "-a", "dates=2025-01-05")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["-a", "start=2025-13-01"],
+            "error: start='2025-13-01' is not a date of the form YYYY-MM-DD",
+        ),
+        (
+            ["-a", "start=1995-06-15"],
+            "error: start=1995-06-15 is before the first APOD (1995-06-16)",
+        ),
+        (["-a", "dates=2999-01-01"], "error: dates=2999-01-01 is after today"),
+        (
+            ["-a", "start=2025-02-01", "-a", "end=2025-01-01"],
+            "error: start=2025-02-01 is after end=2025-01-01",
+        ),
+        (["-a", "start=2025-01-01", "-a", "dates=2025-01-02"], "error: give either dates="),
+    ],
+)
+def test_bad_dates_exit_non_zero_with_one_line(site, tmp_path, arguments, message) -> None:
+    run = scrapy_crawl(site, tmp_path, *arguments)
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), run.stderr
+    assert "Traceback" not in run.stderr and run.stdout == ""
+    assert site.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_day_makes_scrapy_crawl_exit_non_zero(site, tmp_path) -> None:
+    serve_day(site, JAN_4, "Fourth")
+    site.page("/apod/ap250105.html", NOT_A_DAY)
+    run = scrapy_crawl(site, tmp_path, "-a", "start=2025-01-04", "-a", "end=2025-01-05")
+    assert run.returncode == 1
+    assert "2025-01-05: failed" in run.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["ap250104.txt"]
