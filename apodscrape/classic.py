@@ -96,7 +96,7 @@ def parse_classic(text: str, url: str) -> Day:
         image_url=image_url,
         hd_image_url=hd_image_url,
         credit=credit,
-        explanation=_explanation(stream, label, canonical),
+        explanation=_explanation(stream, _end_of(stream, label) + 1, canonical),
         keywords=_keywords(root),
         source=CLASSIC,
         source_url=url,
@@ -195,16 +195,46 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
     return [to_inline(to_html(line), base) for line in lines]
 
 
-def _explanation(stream: list[Event], label: int, base: str) -> str:
-    """The explanation after its label, up to the first thing the page puts after it."""
-    start = _end_of(stream, label) + 1
+def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
+    """The featured media of a classic-style page (science.nasa.gov's basic_html is one)."""
+    stream = walk(lxml.html.document_fromstring(text).body)
+    label = _explanation_label(stream)
+    end = len(stream) if label is None else label
+    _, date_line = _page_date(stream, end)
+    title_at = _title_element(stream, date_line, end)
+    return _media(stream, date_line, end if title_at is None else title_at, base)
+
+
+def explanation_fragment(fragment: str, base: str) -> str:
+    """Markdown of an explanation given as an HTML fragment (the API's `explanation`).
+
+    Its own `Explanation:` label is dropped, and it ends where the site's notes start:
+    after a double <br>, or at a bold label line such as `Tomorrow's picture:`.
+    """
+    stream = walk(lxml.html.fragment_fromstring(fragment, create_parent="div"))
+    label = _explanation_label(stream)
+    start = 1 if label is None else _end_of(stream, label) + 1
+    return _explanation(stream, start, base, double_break_ends=True)
+
+
+def _explanation(
+    stream: list[Event], start: int, base: str, *, double_break_ends: bool = False
+) -> str:
+    """The explanation from `start` up to the first thing the page puts after it."""
     body: list[Event] = []
     line_start = False  # only a bold that opens a line can be a notice's label
+    breaks_in_a_row = 0
     colon_checked = False
     index = start
     while index < len(stream):
         event = stream[index]
         kind, tag = event.kind, event.tag
+        if kind == START and tag == "br":
+            breaks_in_a_row += 1
+            if double_break_ends and breaks_in_a_row == 2:
+                break
+        elif (kind == TEXT and event.text.strip()) or kind == START:
+            breaks_in_a_row = 0
         if kind == TEXT:
             text = event.text
             if not colon_checked and text.strip():

@@ -14,7 +14,8 @@ FIRST_DAY = dt.date(1995, 6, 16)
 PUBLISHING_ZONE = ZoneInfo("America/New_York")
 CANONICAL_BASE = "https://apod.nasa.gov/apod/"
 
-_STEM = re.compile(r"ap(\d{2})(\d{2})(\d{2})")
+# apYYMMDD (classic pages), apod-basic/YYMMDD (the API), apod-basic-YYMMDD (its saved files)
+_STEM = re.compile(r"(?:ap|apod-basic[-/])(\d{2})(\d{2})(\d{2})(?!\d)")
 
 
 def today_eastern(now: dt.datetime | None = None) -> dt.date:
@@ -41,7 +42,7 @@ def from_yymmdd(yy: str, mm: str, dd: str) -> dt.date:
 
 
 def day_in_name(name: str) -> dt.date | None:
-    """The day an apYYMMDD-style file name or URL names, or None if it names none."""
+    """The day a file name or URL names (apYYMMDD, apod-basic/YYMMDD), or None."""
     found = _STEM.findall(name)
     if not found:
         return None

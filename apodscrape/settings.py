@@ -11,6 +11,11 @@ COMMANDS_MODULE = "apodscrape.commands"
 # --- apodscrape ---------------------------------------------------------------------------
 APOD_OUTPUT_DIR = "output"  # the archive: one apYYMMDD.txt per day
 APOD_CLASSIC_URL = "https://apod.nasa.gov/apod/"  # day pages are {APOD_CLASSIC_URL}apYYMMDD.html
+APOD_SCIENCE_URL = (
+    "https://science.nasa.gov/"  # the API is {APOD_SCIENCE_URL}wp-json/wp/v2/apod-basic
+)
+APOD_SOURCE = "auto"  # auto | classic | science: see the spider's documentation
+APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; the API may cap it)
 
 # --- politeness ----------------------------------------------------------------------------
 USER_AGENT = f"apodscrape/{__version__} (+https://github.com/apodscrape/apodscrape)"

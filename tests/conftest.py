@@ -75,10 +75,17 @@ class CrawlResult:
 def crawl(tmp_path: Path):
     """Run the apod spider in-process with the real engine; returns items and stats."""
 
-    def run(site: LocalSite, output: Path | None = None, **spider_args: str) -> CrawlResult:
+    def run(
+        site: LocalSite,
+        output: Path | None = None,
+        settings: dict | None = None,
+        **spider_args: str,
+    ) -> CrawlResult:
         settings = project_settings_dict(
             APOD_CLASSIC_URL=f"{site.url}/apod/",
+            APOD_SCIENCE_URL=f"{site.url}/science/",
             APOD_OUTPUT_DIR=str(output or tmp_path / "output"),
+            **(settings or {}),
         )
         crawler = get_crawler(ApodSpider, settings)
         items: list[Any] = []

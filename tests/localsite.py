@@ -3,9 +3,14 @@ machine. Each path answers what the test put in `routes`; every request is logge
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 
 @dataclass
@@ -16,17 +21,19 @@ class Answer:
 
 
 class LocalSite:
-    """Serves `routes` (path with query -> Answer); anything else is a 404."""
+    """Serves `routes` (path with query -> Answer), then asks each of `handlers`; anything
+    else is a 404."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Answer] = {}
+        self.handlers: list[Callable[[str], Answer | None]] = []
         self.requests: list[str] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.requests.append(self.path)
-                answer = site.routes.get(self.path, Answer(404, b"not found"))
+                answer = site.answer(self.path)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -49,6 +56,26 @@ class LocalSite:
         self.server.shutdown()
         self.server.server_close()
 
+    def answer(self, path: str) -> Answer:
+        if path in self.routes:
+            return self.routes[path]
+        for handler in self.handlers:
+            if (answer := handler(path)) is not None:
+                return answer
+        return Answer(404, b"not found")
+
+    def moved(self, landing: bytes) -> None:
+        """Play the classic site after the 2026 move: every day page 301s to a landing page
+        that shows today's picture."""
+
+        def redirect(path: str) -> Answer | None:
+            if path.startswith("/apod/ap") and path.endswith(".html"):
+                return Answer(301, b"", {"Location": f"{self.url}/science/apod/"})
+            return None
+
+        self.handlers.append(redirect)
+        self.page("/science/apod/", landing)
+
     def page(self, path: str, body: bytes, status: int = 200, **headers: str) -> None:
         """Serve `body` at `path`."""
         self.routes[path] = Answer(status, body, {"Content-Type": "text/html", **headers})
@@ -56,3 +83,46 @@ class LocalSite:
     def requested(self, prefix: str) -> list[str]:
         """The logged request paths that start with `prefix`."""
         return [path for path in self.requests if path.startswith(prefix)]
+
+
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+NOT_FOUND = json.dumps(
+    {"code": "apod_basic_not_found", "message": "APOD not found.", "data": {"status": 404}}
+).encode()
+
+
+class ScienceApi:
+    """science.nasa.gov's apod-basic API under /science/: single days, and ranges newest
+    first in pages of at most `cap` records; `failing_pages` answer 500."""
+
+    PREFIX = "/science/wp-json/wp/v2/apod-basic"
+
+    def __init__(self, records: list[dict[str, Any]], cap: int = 25) -> None:
+        self.records = {dt.date.fromisoformat(r["date"]): r for r in records}
+        self.cap = cap
+        self.failing_pages: set[int] = set()
+
+    def __call__(self, path: str) -> Answer | None:
+        parts = urlsplit(path)
+        if parts.path == self.PREFIX:
+            return self.list_page(parse_qs(parts.query))
+        if parts.path.startswith(self.PREFIX + "/"):
+            yymmdd = parts.path.rsplit("/", 1)[-1]
+            day = dt.datetime.strptime(yymmdd, "%y%m%d").date()
+            record = self.records.get(day)
+            if record is None:
+                return Answer(404, NOT_FOUND, JSON)
+            return Answer(200, json.dumps(record).encode(), JSON)
+        return None
+
+    def list_page(self, query: dict[str, list[str]]) -> Answer:
+        first = dt.datetime.strptime(query["date_from"][0], "%y%m%d").date()
+        last = dt.datetime.strptime(query["date_to"][0], "%y%m%d").date()
+        per_page = min(int(query.get("per_page", ["10"])[0]), self.cap)
+        page = int(query.get("page", ["1"])[0])
+        if page in self.failing_pages:
+            return Answer(500, b"upstream error")
+        found = sorted((d for d in self.records if first <= d <= last), reverse=True)
+        chosen = found[(page - 1) * per_page : page * per_page]
+        body = json.dumps([self.records[d] for d in chosen]).encode()
+        return Answer(200, body, JSON)

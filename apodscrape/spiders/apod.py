@@ -1,26 +1,46 @@
-"""The `apod` spider: which days to ask for, where, and what each answer means."""
+"""The `apod` spider: which days to ask for, from which source, and what each answer means.
+
+Sources (argument `source`, setting APOD_SOURCE):
+- `classic`: the day pages `{APOD_CLASSIC_URL}apYYMMDD.html` only.
+- `science`: science.nasa.gov's apod-basic JSON API only (`{APOD_SCIENCE_URL}wp-json/...`).
+- `auto` (default): the classic page of the newest day is asked first. If the classic site
+  answers with that day's page (or a 404), the other days come from it too; if it redirects
+  (the 2026 move), shows another day, or does not answer, every day comes from the API and
+  the classic site is not asked again. Classic requests are handed to Scrapy only as many
+  at a time as the site is asked in parallel, so that a redirect seen later in the run
+  sends every day not yet asked to the API (in list pages), none of them to the classic
+  site. A single classic page that gives no day is taken from the API as well.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from .. import days, parse_page
-from ..errors import ApodError, WrongDayError
+from .. import days, parse_page, science
+from ..errors import ApodError, DateArgumentError, WrongDayError
 from ..record import Day
+
+AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
+SOURCES = (AUTO, CLASSIC, SCIENCE)
+# Runs of up to this many consecutive days cost less as single-day API requests than as a list.
+SINGLE_DAY_RUN = 3
+_REDIRECTS = [301, 302, 303, 307, 308]
 
 
 class ApodSpider(scrapy.Spider):
     """Mirror APOD days into the archive.
 
     Arguments (`-a name=value`): `start` and `end` (ISO dates; `end` defaults to today in
-    US Eastern time), or `dates` (comma-separated ISO dates).
+    US Eastern time), or `dates` (comma-separated ISO dates); `source` (auto, classic,
+    science).
     """
 
     name = "apod"
@@ -30,58 +50,262 @@ class ApodSpider(scrapy.Spider):
         start: str | None = None,
         end: str | None = None,
         dates: str | None = None,
+        source: str | None = None,
         **kwargs: Any,
     ) -> None:
         # Taken here, not left to Scrapy: an `-a start=` attribute would shadow start().
         super().__init__(**kwargs)
-        self.days = self.requested_days(start=start, end=end, dates=dates)
+        self.days = self.requested_days(start=start, end=end, dates=dates, source=source)
+        self.source_argument = source
+        self.classic_moved = False  # set once the classic site is seen redirecting
+        self.classic_queue: list[
+            dt.date
+        ] = []  # days still to ask of the classic site, oldest first
 
     @staticmethod
     def requested_days(
-        start: str | None = None, end: str | None = None, dates: str | None = None, **_: Any
+        start: str | None = None,
+        end: str | None = None,
+        dates: str | None = None,
+        source: str | None = None,
+        **_: Any,
     ) -> list[dt.date]:
-        """The days the arguments ask for; DateArgumentError if they are wrong."""
+        """The days the arguments ask for; DateArgumentError if any argument is wrong."""
+        if source is not None and source not in SOURCES:
+            raise DateArgumentError(f"source={source!r} is not one of {', '.join(SOURCES)}")
         return days.select_days(start=start, end=end, dates=dates, today=days.today_eastern())
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ApodSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.source = spider.source_argument or settings.get("APOD_SOURCE")
+        if spider.source not in SOURCES:
+            raise DateArgumentError(f"APOD_SOURCE={spider.source!r} is not one of {SOURCES}")
+        spider.classic_url = settings.get("APOD_CLASSIC_URL")
+        spider.science_url = settings.get("APOD_SCIENCE_URL")
+        spider.per_page = settings.getint("APOD_SCIENCE_PER_PAGE")
+        spider.classic_parallel = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        return spider
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        classic_url = self.settings.get("APOD_CLASSIC_URL")
         self.crawler.stats.set_value("apod/days", len(self.days))
         self.logger.info(
-            "%d day(s) to fetch: %s to %s", len(self.days), self.days[0], self.days[-1]
+            "%d day(s) to fetch, %s to %s, source %s",
+            len(self.days),
+            self.days[0],
+            self.days[-1],
+            self.source,
         )
-        for day in self.days:
-            yield scrapy.Request(
-                f"{classic_url}{days.stem(day)}.html",
-                callback=self.parse_classic,
-                errback=self.on_error,
-                cb_kwargs={"day": day},
-                meta={"handle_httpstatus_list": [404], "apod_day": day},
-            )
+        if self.source == SCIENCE:
+            for request in self.science_requests(self.days):
+                yield request
+        elif self.source == CLASSIC:
+            self.classic_queue = list(self.days)
+            for request in self.next_classic(self.classic_parallel):
+                yield request
+        else:  # the newest day probes the classic site; its answer decides for the others
+            self.classic_queue = self.days[:-1]
+            yield self.classic_request(self.days[-1], probe=True)
 
-    def parse_classic(self, response: Response, day: dt.date) -> Day | None:
+    # --- the classic site ----------------------------------------------------------------
+
+    def classic_request(self, day: dt.date, probe: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            f"{self.classic_url}{days.stem(day)}.html",
+            callback=self.parse_classic,
+            errback=self.classic_error,
+            cb_kwargs={"day": day, "probe": probe},
+            meta={
+                "apod_day": day,
+                "apod_source": CLASSIC,
+                "dont_redirect": True,  # a redirect is news (the move), not to be followed blindly
+                "handle_httpstatus_list": [404, *_REDIRECTS],
+            },
+        )
+
+    def parse_classic(self, response: Response, day: dt.date, probe: bool) -> Iterator[Any]:
+        if response.status in _REDIRECTS:
+            target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
+            if _is_page_of(target, day) and not response.meta.get("apod_hop"):
+                # the same day's page at another address (http -> https): follow it once
+                yield response.request.replace(url=target, meta={**response.meta, "apod_hop": 1})
+                return
+            yield from self.moved_off_classic(day, f"redirects to {target}")
+            return
         if response.status == 404:
-            self.crawler.stats.inc_value("apod/missing")
-            self.logger.info("%s: no page for this day (404)", day)
+            self.missing(day)
+        else:
+            try:
+                record = parse_page(response.body, response.url)
+                if record.date != day:
+                    raise WrongDayError(f"{response.url} shows {record.date}, not {day}")
+            except WrongDayError as error:
+                yield from self.moved_off_classic(day, str(error))
+                return
+            except ApodError as error:
+                yield from self.classic_unusable(day, str(error))
+            else:
+                yield record
+        yield from self.next_classic(self.classic_parallel if probe else 1)
+
+    def next_classic(self, count: int) -> Iterator[scrapy.Request]:
+        """The next classic requests, newest day first, while the classic site serves days."""
+        while count > 0 and self.classic_queue and not self.classic_moved:
+            yield self.classic_request(self.classic_queue.pop())
+            count -= 1
+
+    def classic_error(self, failure: Failure) -> Iterator[Any]:
+        day = failure.request.meta["apod_day"]
+        reason = _reason(failure)
+        if failure.request.cb_kwargs.get("probe"):
+            yield from self.moved_off_classic(day, f"does not answer ({reason})")
+            return
+        yield from self.classic_unusable(day, reason)
+        yield from self.next_classic(1)
+
+    def moved_off_classic(self, day: dt.date, reason: str) -> Iterator[Any]:
+        """The classic site no longer serves days: the API serves this one and the rest."""
+        if self.source == CLASSIC:  # never write what a redirect shows
+            self.fail(day, f"the classic page {reason}")
+            yield from self.next_classic(1)
+            return
+        if not self.classic_moved:
+            self.classic_moved = True
+            self.crawler.stats.set_value("apod/classic_moved", 1)
+            self.logger.info(
+                "the classic page of %s %s: taking days from %s from now on",
+                day,
+                reason,
+                self.science_url,
+            )
+        remaining, self.classic_queue = self.classic_queue, []
+        yield from self.science_requests([day, *remaining])
+
+    def classic_unusable(self, day: dt.date, reason: str) -> Iterator[Any]:
+        """One classic page that gives no day: the API may still have it (auto mode)."""
+        if self.source == CLASSIC:
+            self.fail(day, reason)
+            return
+        self.logger.info("%s: the classic page gives no day (%s); asking the API", day, reason)
+        yield from self.science_requests([day])
+
+    # --- science.nasa.gov's API ----------------------------------------------------------
+
+    def science_requests(self, wanted: Iterable[dt.date]) -> Iterator[scrapy.Request]:
+        """Single-day requests for short runs of days, list pages for longer ones."""
+        for run in _runs(sorted(wanted), self.per_page):
+            if len(run) <= SINGLE_DAY_RUN:
+                for day in run:
+                    yield self.science_day_request(day)
+            else:
+                yield self.science_list_request(run, set(run), page=1, page_size=None)
+
+    def science_day_request(self, day: dt.date) -> scrapy.Request:
+        return scrapy.Request(
+            science.day_url(self.science_url, day),
+            callback=self.parse_science_day,
+            errback=self.science_day_error,
+            cb_kwargs={"day": day},
+            meta={"apod_day": day, "apod_source": SCIENCE, "handle_httpstatus_list": [404]},
+        )
+
+    def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
+        if response.status == 404:
+            if science.is_not_found(response.text):
+                self.missing(day)
+            else:
+                self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
             record = parse_page(response.body, response.url)
-            if record.date != day:
-                raise WrongDayError(f"{response.url} shows {record.date}, not {day}")
         except ApodError as error:
             self.fail(day, str(error))
             return None
         return record
 
-    def on_error(self, failure: Failure) -> None:
-        day = failure.request.meta["apod_day"]
-        if failure.check(HttpError):
-            self.fail(day, f"HTTP {failure.value.response.status} from {failure.request.url}")
-        else:
-            self.fail(
-                day, f"{failure.getErrorMessage() or failure.type.__name__} ({failure.request.url})"
-            )
+    def science_day_error(self, failure: Failure) -> None:
+        self.fail(failure.request.meta["apod_day"], _reason(failure))
+
+    def science_list_request(
+        self, run: list[dt.date], pending: set[dt.date], page: int, page_size: int | None
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            science.list_url(self.science_url, run[0], run[-1], self.per_page, page),
+            callback=self.parse_science_list,
+            errback=self.science_list_error,
+            cb_kwargs={"run": run, "pending": pending, "page": page, "page_size": page_size},
+            meta={"apod_source": SCIENCE},
+        )
+
+    def parse_science_list(
+        self,
+        response: Response,
+        run: list[dt.date],
+        pending: set[dt.date],
+        page: int,
+        page_size: int | None,
+    ) -> Iterator[Any]:
+        try:
+            records = science.parse_science_list(response.text, response.url)
+        except ApodError as error:
+            yield from self.list_fallback(pending, f"{response.url}: {error}")
+            return
+        for record in records:
+            if record.date in pending:
+                pending.discard(record.date)
+                yield record
+        # The API may cap per_page below what was asked: the first page's length is the cap.
+        page_size = page_size or len(records)
+        if records and len(records) >= page_size and min(r.date for r in records) > run[0]:
+            yield self.science_list_request(run, pending, page + 1, page_size)
+            return
+        for day in sorted(pending):
+            self.missing(day)
+
+    def science_list_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        pending = failure.request.cb_kwargs["pending"]
+        yield from self.list_fallback(pending, f"{failure.request.url}: {_reason(failure)}")
+
+    def list_fallback(self, pending: set[dt.date], reason: str) -> Iterator[scrapy.Request]:
+        """A list page that failed: its days are asked one by one instead."""
+        self.crawler.stats.inc_value("apod/list_fallback")
+        self.logger.warning(
+            "list page failed (%s); asking its %d days singly", reason, len(pending)
+        )
+        for day in sorted(pending):
+            yield self.science_day_request(day)
+
+    # --- outcomes --------------------------------------------------------------------------
+
+    def missing(self, day: dt.date) -> None:
+        """A day without a page (APOD has gaps; today's may not be out yet)."""
+        self.crawler.stats.inc_value("apod/missing")
+        self.logger.info("%s: no page for this day", day)
 
     def fail(self, day: dt.date, reason: str) -> None:
         """A day lost for this run: logged, counted, no file; the next run tries it again."""
         self.crawler.stats.inc_value("apod/failed")
         self.logger.error("%s: failed: %s", day, reason)
+
+
+def _is_page_of(url: str, day: dt.date) -> bool:
+    return url.rsplit("/", 1)[-1] == f"{days.stem(day)}.html"
+
+
+def _reason(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status} from {failure.request.url}"
+    return f"{failure.getErrorMessage() or failure.type.__name__} ({failure.request.url})"
+
+
+def _runs(wanted: list[dt.date], longest: int) -> Iterator[list[dt.date]]:
+    """Sorted days cut into runs of consecutive days, each at most `longest` long."""
+    run: list[dt.date] = []
+    for day in wanted:
+        if run and ((day - run[-1]).days != 1 or len(run) >= longest):
+            yield run
+            run = []
+        run.append(day)
+    if run:
+        yield run

@@ -1,0 +1,127 @@
+"""A day from science.nasa.gov's apod-basic JSON API (since the 2026 move) to a Day record.
+
+FORMAT.md, "After the 2026 move": the same archive format, with `canonicalUrl` still the
+apod.nasa.gov address of the day and `imageUrl` the media where it lives now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from . import days
+from .classic import explanation_fragment, page_media
+from .errors import NotADayPage
+from .markdown import collapse, to_inline
+from .record import IMAGE, OTHER, SCIENCE, VIDEO, Day
+
+SCIENCE_BASE = "https://science.nasa.gov/"
+API_PATH = "wp-json/wp/v2/apod-basic"
+NOT_FOUND = "apod_basic_not_found"
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def day_url(science_base: str, day: dt.date) -> str:
+    """The API address of one day."""
+    return f"{science_base}{API_PATH}/{day:%y%m%d}"
+
+
+def list_url(science_base: str, first: dt.date, last: dt.date, per_page: int, page: int) -> str:
+    """The API address of one page of a range of days (newest first)."""
+    return (
+        f"{science_base}{API_PATH}?date_from={first:%y%m%d}&date_to={last:%y%m%d}"
+        f"&per_page={per_page}&page={page}"
+    )
+
+
+def load_json(text: str) -> Any:
+    """The JSON of an API answer; an API error object becomes NotADayPage."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise NotADayPage(f"not JSON: {error}") from None
+    if isinstance(data, dict) and "code" in data and "date" not in data:
+        raise NotADayPage(f"the API answered {data.get('code')}: {data.get('message')}")
+    return data
+
+
+def is_not_found(text: str) -> bool:
+    """Whether an API answer is its 'no APOD for that day' error."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("code") == NOT_FOUND
+
+
+def parse_science(record: dict[str, Any], url: str) -> Day:
+    """The Day of one apod-basic record."""
+    try:
+        date = dt.date.fromisoformat(record["date"])
+        title = collapse(html.unescape(record["title"]))
+    except (KeyError, TypeError, ValueError):
+        raise NotADayPage("not an apod-basic day record (no date or title)") from None
+    if not title:
+        raise NotADayPage(f"the record of {date} has no title")
+    base = record.get("permalink") or f"{SCIENCE_BASE}apod/"
+    media_type, image_url, hd_image_url = _media(record, base)
+    return Day(
+        date=date,
+        title=title,
+        canonical_url=days.canonical_url(date),
+        media_type=media_type,
+        image_url=image_url,
+        hd_image_url=hd_image_url,
+        credit=_credit_lines(record.get("credit") or "", base),
+        explanation=explanation_fragment(record.get("explanation") or "", base),
+        keywords=[],
+        source=SCIENCE,
+        source_url=url,
+    )
+
+
+def parse_science_list(text: str, url: str) -> list[Day]:
+    """The Days of one page of the list form of the API."""
+    data = load_json(text)
+    if not isinstance(data, list):
+        raise NotADayPage("expected a list of apod-basic records")
+    return [parse_science(record, url) for record in data]
+
+
+def _credit_lines(credit: str, base: str) -> list[str]:
+    """Credit lines from the record's own `credit` field, labels only where it has them."""
+    lines = [to_inline(part, base) for part in _BREAK.split(credit)]
+    while lines and not lines[-1]:
+        lines.pop()  # the field's closing <br>, unlike a page's, ends no visible line
+    return lines
+
+
+def _media(record: dict[str, Any], base: str) -> tuple[str, str | None, str | None]:
+    """Media of `basic_html`, else the original file behind `hdurl` on an image day."""
+    hd_original = _original_file(record.get("hdurl"))
+    page = record.get("basic_html")
+    if page:
+        try:
+            media_type, url, hd = page_media(page, base)
+        except NotADayPage:
+            media_type, url, hd = OTHER, None, None
+        if url:
+            return media_type, url, hd or (hd_original if media_type == IMAGE else None)
+    if record.get("media_type") == VIDEO:
+        return VIDEO, None, None  # `hdurl` of a video day is a still, not the video
+    if hd_original:
+        return IMAGE, hd_original, hd_original
+    return OTHER, None, None
+
+
+def _original_file(hdurl: str | None) -> str | None:
+    """The original behind a rendition: …/dynamicimage/assets/…?w=… is …/content/dam/…"""
+    if not hdurl:
+        return None
+    parts = urlsplit(hdurl.strip())
+    path = parts.path.replace("/dynamicimage/assets/", "/content/dam/", 1)
+    return urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
