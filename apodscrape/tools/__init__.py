@@ -1,0 +1,1 @@
+"""The tools of `python -m apodscrape`: one module a command, each with `register()`."""
