@@ -229,12 +229,15 @@ def _explanation(
     while index < len(stream):
         event = stream[index]
         kind, tag = event.kind, event.tag
+        after_blank_line = breaks_in_a_row >= 2
         if kind == START and tag == "br":
             breaks_in_a_row += 1
             if double_break_ends and breaks_in_a_row == 2:
                 break
         elif (kind == TEXT and event.text.strip()) or kind == START:
             breaks_in_a_row = 0
+        if kind == START and tag in _BOLD and after_blank_line:
+            break  # a bold line after a blank line is a site notice, colon or not
         if kind == TEXT:
             text = event.text
             if not colon_checked and text.strip():

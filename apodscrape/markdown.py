@@ -8,6 +8,11 @@ from urllib.parse import urljoin
 from markdownify import MarkdownConverter, chomp
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
+# An * or _ that could open emphasis (CommonMark's left-flanking delimiter; an _ inside a
+# word never does): only those are escaped, so "Sgr A*" and "NGC_1234" stay as written.
+_EMPHASIS_OPENER = re.compile(
+    r"(?:(?<=^)|(?<=[\s\W]))\*(?=\S)|(?<![\s\W])\*(?=[^\s\W])|(?<![^\W_])_(?=\S)"
+)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -39,13 +44,16 @@ class _ApodMarkdown(MarkdownConverter):
     def __init__(self, base: str) -> None:
         super().__init__(
             autolinks=False,
-            escape_underscores=False,  # NGC_1234 stays readable; intraword _ is no emphasis
-            escape_asterisks=True,  # a literal * could open emphasis
+            escape_underscores=False,  # see escape(): only what could open emphasis
+            escape_asterisks=False,
             sup_symbol="<sup>",
             sub_symbol="<sub>",
             bs4_options="lxml",
         )
         self.base = base
+
+    def escape(self, text, parent_tags):
+        return _EMPHASIS_OPENER.sub(lambda m: "\\" + m.group(), text) if text else ""
 
     def convert_a(self, el, text, parent_tags):
         prefix, suffix, text = chomp(text)

@@ -1,0 +1,64 @@
+"""HTML fragments to Markdown, and URLs as a browser reads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from apodscrape.markdown import clean_url, to_inline, to_markdown
+
+BASE = "https://apod.nasa.gov/apod/ap250105.html"
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        ("ap140803.html", "https://apod.nasa.gov/apod/ap140803.html"),
+        ("lib/glossary.html#x", "https://apod.nasa.gov/apod/lib/glossary.html#x"),
+        ("/apod.rss", "https://apod.nasa.gov/apod.rss"),
+        ("//www.youtube.com/embed/x?rel=0", "https://www.youtube.com/embed/x?rel=0"),
+        (" ap130817.html", "https://apod.nasa.gov/apod/ap130817.html"),
+        ("http://a.org/long/\nname.html", "http://a.org/long/name.html"),
+        ("http://a.org/\tx\r\n/y ", "http://a.org/x/y"),
+        ("mailto: me at x dot org", "mailto:%20me%20at%20x%20dot%20org"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_clean_url(raw, url) -> None:
+    assert clean_url(raw, BASE) == url
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("Sgr A* lies at the center", "Sgr A* lies at the center"),
+        ("NGC_1234 and snake_case_name", "NGC_1234 and snake_case_name"),
+        ("*not emphasis* here", r"\*not emphasis* here"),
+        ("_not emphasis_ here", r"\_not emphasis_ here"),
+        ("5 * 3 = 15", "5 * 3 = 15"),
+    ],
+)
+def test_only_what_could_open_emphasis_is_escaped(text: str, markdown: str) -> None:
+    assert to_inline(text, BASE) == markdown
+
+
+def test_sup_and_sub_are_kept() -> None:
+    assert (
+        to_inline("10<sup>6</sup> K and H<sub>2</sub>O", BASE)
+        == "10<sup>6</sup> K and H<sub>2</sub>O"
+    )
+
+
+def test_bold_and_italic_markers_are_dropped() -> None:
+    assert to_inline("<b>Credit:</b> <i>NASA</i>", BASE) == "Credit: NASA"
+
+
+def test_link_text_and_url() -> None:
+    html = 'the <a href="ap140803.html"\n>airglow</a>, <a href="#">here</a> and <a>there</a>'
+    expected = "the [airglow](https://apod.nasa.gov/apod/ap140803.html), [here](" + BASE + ")"
+    assert to_inline(html, BASE) == expected + " and there"
+
+
+def test_paragraphs_are_one_line_each() -> None:
+    html = "First line\nwrapped   here.<br>Still first.<p>Second\n\n paragraph.<p><p>"
+    assert to_markdown(html, BASE) == "First line wrapped here. Still first.\n\nSecond paragraph."
