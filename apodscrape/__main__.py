@@ -1,6 +1,7 @@
 """python -m apodscrape: the archive's tools that need no crawl.
 
 convert PATH [--url URL]   the archive file of a saved day (classic page or API JSON)
+rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import argparse
 import sys
 
 from .errors import ApodError
-from .tools import convert
+from .tools import convert, rebuild
 
-TOOLS = (convert,)
+TOOLS = (convert, rebuild)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -34,6 +35,7 @@ class ArchiveHandler(BaseHandler):
 
 
 HANDLER = ArchiveHandler()
+_DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 
 # mkstemp creates files readable by their owner only; archive files get the usual mode.
 _UMASK = os.umask(0o022)
@@ -67,6 +69,27 @@ def read(text: str) -> tuple[dict[str, Any], str]:
 def day_path(directory: str | os.PathLike[str], day: dt.date) -> Path:
     """Where a day lives in an archive: the name comes only from the validated date."""
     return Path(directory) / f"{days.stem(day)}.txt"
+
+
+def archived_days(directory: str | os.PathLike[str]) -> set[dt.date]:
+    """The days an archive directory has a file for (from the file names alone)."""
+    found = set()
+    with contextlib.suppress(FileNotFoundError), os.scandir(directory) as entries:
+        for entry in entries:
+            match = _DAY_FILE.fullmatch(entry.name)
+            if match:
+                with contextlib.suppress(ValueError):
+                    found.add(days.from_yymmdd(*match.groups()))
+    return found
+
+
+def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:
+    """Remove the temporary files of writes a killed run left behind; how many there were."""
+    removed = 0
+    for path in Path(directory).glob(".ap*.txt.*.tmp"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def write_atomic(path: Path, text: str) -> None:

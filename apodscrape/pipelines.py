@@ -28,6 +28,12 @@ class WriteDayPipeline:
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
         return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
 
+    def open_spider(self) -> None:
+        # Runs on one archive never overlap (see the crontab line in the README), so any
+        # temporary file here is the leftover of a run that was killed while writing.
+        if removed := archive.remove_stale_temporaries(self.output_dir):
+            logger.warning("removed %d temporary file(s) left by a killed run", removed)
+
     def process_item(self, item: Day) -> Day:
         path = archive.day_path(self.output_dir, item.date)
         text = archive.render(item)

@@ -29,15 +29,33 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_MAXSIZE = 4 * 1024 * 1024  # a day page is ~5 KiB; anything near this is not one
 DOWNLOAD_WARNSIZE = 1024 * 1024
 
+# --- raw captures, progress ----------------------------------------------------------------
+APOD_WARC_ENABLED = True  # keep every day response in {APOD_WARC_DIR}/apod-<time>.warc.gz
+APOD_WARC_DIR = None  # default: {APOD_OUTPUT_DIR}/warc
+APOD_PROGRESS_AFTER = 60  # a run longer than this (seconds) logs its progress...
+APOD_PROGRESS_INTERVAL = 30  # ...this often (seconds)
+
 # --- failures ------------------------------------------------------------------------------
 RETRY_ENABLED = True
 RETRY_TIMES = 2  # network errors, 5xx and 429 are tried again twice before the day fails
+APOD_RETRY_AFTER_MAX = 600  # longest Retry-After (seconds) honoured; longer: the day fails
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is an error (retried), never a page
 
 # --- no open ports under cron --------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# --- pipeline and output -------------------------------------------------------------------
+# --- middlewares, pipelines, extensions ----------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "apodscrape.middlewares.RetryAfterMiddleware": 550,
+    # below HttpCompressionMiddleware (590): its process_response sees decoded bodies
+    "apodscrape.middlewares.CaptureMiddleware": 540,
+}
+EXTENSIONS = {
+    "apodscrape.extensions.RunSummary": 500,
+    "apodscrape.extensions.Progress": 500,
+}
 ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,
 }

@@ -23,6 +23,11 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def day_files(directory: Path) -> list[str]:
+    """The day files of an archive directory, sorted (captures and the rest left out)."""
+    return sorted(p.name for p in directory.glob("ap*.txt")) if directory.is_dir() else []
+
+
 def corpus_dir() -> Path:
     """The shared corpus: $APOD_CORPUS, else ../shared/corpus beside the checkout."""
     return Path(os.environ.get("APOD_CORPUS", SHARED / "corpus"))

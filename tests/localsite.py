@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,8 @@ class Answer:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+    sent: int | None = None  # bytes of the body actually sent (a truncated answer)
+    delay: float = 0.0  # seconds to wait before answering
 
 
 class LocalSite:
@@ -25,21 +28,28 @@ class LocalSite:
     else is a 404."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, Answer] = {}
+        self.routes: dict[str, Answer | list[Answer]] = {}
         self.handlers: list[Callable[[str], Answer | None]] = []
         self.requests: list[str] = []
+        self.times: dict[str, list[float]] = {}  # time.monotonic() of each request, by path
+        self.lock = threading.Lock()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                site.requests.append(self.path)
-                answer = site.answer(self.path)
+                with site.lock:
+                    site.requests.append(self.path)
+                    site.times.setdefault(self.path, []).append(time.monotonic())
+                    answer = site.answer(self.path)
+                time.sleep(answer.delay)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
-                self.wfile.write(answer.body)
+                self.wfile.write(answer.body[: answer.sent])
+                if answer.sent is not None:
+                    self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # the test reads site.requests instead
@@ -58,7 +68,10 @@ class LocalSite:
 
     def answer(self, path: str) -> Answer:
         if path in self.routes:
-            return self.routes[path]
+            route = self.routes[path]
+            if isinstance(route, list):  # answers in turn; the last one stays
+                return route.pop(0) if len(route) > 1 else route[0]
+            return route
         for handler in self.handlers:
             if (answer := handler(path)) is not None:
                 return answer
@@ -79,6 +92,10 @@ class LocalSite:
     def page(self, path: str, body: bytes, status: int = 200, **headers: str) -> None:
         """Serve `body` at `path`."""
         self.routes[path] = Answer(status, body, {"Content-Type": "text/html", **headers})
+
+    def answers(self, path: str, *answers: Answer) -> None:
+        """Serve `answers` at `path` in turn, the last one from then on."""
+        self.routes[path] = list(answers)
 
     def requested(self, prefix: str) -> list[str]:
         """The logged request paths that start with `prefix`."""

@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
+from .conftest import day_files
 from .localsite import LocalSite, ScienceApi
 from .pages import classic_page, science_record
 
 TODAY = dt.date(2026, 11, 23)
 POLITE = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # the production setting: one request at a time
 OLD, NEW = dt.date(2015, 6, 3), dt.date(2026, 9, 13)
+SPRING_2025 = dt.date(2025, 3, 1)  # before the move: `auto` asks the classic site first
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def serve_api(site: LocalSite, days: list[dt.date], cap: int = 25) -> ScienceApi
 def test_days_of_both_eras_come_from_the_api(moved, crawl, tmp_path) -> None:
     serve_api(moved, [OLD, NEW])
     result = crawl(moved, dates=f"{OLD},{NEW}")
-    written = {p.name: p.read_text() for p in (tmp_path / "output").iterdir()}
+    written = {p.name: p.read_text() for p in (tmp_path / "output").glob("ap*.txt")}
     assert sorted(written) == ["ap150603.txt", "ap260913.txt"]
     assert '"title": "Sky of 2015-06-03"' in written["ap150603.txt"]
     assert '"title": "Sky of 2026-09-13"' in written["ap260913.txt"]
@@ -40,7 +42,7 @@ def test_days_of_both_eras_come_from_the_api(moved, crawl, tmp_path) -> None:
 
 
 def test_classic_site_is_asked_once_after_the_redirect(moved, crawl) -> None:
-    run = [NEW + dt.timedelta(days=n) for n in range(10)]
+    run = [SPRING_2025 + dt.timedelta(days=n) for n in range(10)]
     serve_api(moved, run)
     result = crawl(moved, start=str(run[0]), end=str(run[-1]))
     assert moved.requested("/apod/") == [f"/apod/ap{run[-1]:%y%m%d}.html"]
@@ -50,12 +52,12 @@ def test_classic_site_is_asked_once_after_the_redirect(moved, crawl) -> None:
 
 def test_redirect_seen_mid_run_sends_the_days_not_yet_asked_to_the_api(site, crawl, tmp_path):
     # The classic site still serves the newest day (the probe), then redirects the others.
-    days = [NEW + dt.timedelta(days=n) for n in range(6)]
+    days = [SPRING_2025 + dt.timedelta(days=n) for n in range(6)]
     site.page(f"/apod/ap{days[-1]:%y%m%d}.html", classic_page(days[-1], "Classic newest"))
     site.moved(landing=classic_page(TODAY, "Today's landing picture"))
     serve_api(site, days)
     result = crawl(site, start=str(days[0]), end=str(days[-1]), settings=POLITE)
-    assert len(list((tmp_path / "output").iterdir())) == 6
+    assert len(day_files(tmp_path / "output")) == 6
     # the probe, then one day that redirects; the other four go to the API in one list page
     assert site.requested("/apod/") == [
         f"/apod/ap{days[-1]:%y%m%d}.html",
@@ -66,13 +68,22 @@ def test_redirect_seen_mid_run_sends_the_days_not_yet_asked_to_the_api(site, cra
 
 
 def test_live_classic_site_is_asked_day_by_day(site, crawl) -> None:
-    days = [NEW + dt.timedelta(days=n) for n in range(5)]
+    days = [SPRING_2025 + dt.timedelta(days=n) for n in range(5)]
     for day in days:
         site.page(f"/apod/ap{day:%y%m%d}.html", classic_page(day, f"Classic {day}"))
     result = crawl(site, start=str(days[0]), end=str(days[-1]), settings=POLITE)
     assert sorted(site.requested("/apod/")) == [f"/apod/ap{d:%y%m%d}.html" for d in days]
     assert site.requested("/science/") == []
     assert {d.source for d in result.items} == {"classic"}
+
+
+def test_days_since_the_move_are_taken_from_the_api_without_asking_classic(site, crawl) -> None:
+    run = [NEW + dt.timedelta(days=n) for n in range(3)]
+    serve_api(site, run)  # the classic site is not even set up: it must not be needed
+    result = crawl(site, start=str(run[0]), end=str(run[-1]))
+    assert site.requested("/apod/") == []
+    assert len(site.requested("/science/wp-json/wp/v2/apod-basic?")) == 1
+    assert result.stats["apod/written"] == 3
 
 
 def test_backfill_uses_one_request_per_list_page(moved, crawl, tmp_path) -> None:
@@ -117,7 +128,7 @@ def test_source_science_never_asks_the_classic_site(site, crawl) -> None:
 def test_source_classic_never_writes_a_redirect(moved, crawl, tmp_path) -> None:
     serve_api(moved, [NEW])
     result = crawl(moved, dates=str(NEW), source="classic")
-    assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+    assert day_files(tmp_path / "output") == []
     assert result.stats["apod/failed"] == 1
     assert moved.requested("/science/") == []
 
@@ -139,9 +150,9 @@ def test_landing_page_served_without_a_redirect_is_not_written(site, crawl, tmp_
 
 
 def test_http_to_https_style_redirect_to_the_same_day_is_followed(site, crawl) -> None:
-    stem = f"ap{NEW:%y%m%d}.html"
+    stem = f"ap{SPRING_2025:%y%m%d}.html"
     site.page(f"/apod/{stem}", b"", status=301, Location=f"{site.url}/mirror/{stem}")
-    site.page(f"/mirror/{stem}", classic_page(NEW, "Mirrored"))
-    result = crawl(site, dates=str(NEW))
+    site.page(f"/mirror/{stem}", classic_page(SPRING_2025, "Mirrored"))
+    result = crawl(site, dates=str(SPRING_2025))
     assert [d.title for d in result.items] == ["Mirrored"]
     assert "apod/classic_moved" not in result.stats

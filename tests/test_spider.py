@@ -13,7 +13,7 @@ import pytest
 
 from apodscrape import settings
 
-from .conftest import ROOT
+from .conftest import ROOT, day_files
 from .localsite import LocalSite
 from .pages import NOT_A_DAY, classic_page
 
@@ -29,7 +29,7 @@ def test_crawl_writes_each_day_and_counts_a_missing_one(site, crawl, tmp_path) -
     serve_day(site, JAN_5, "Fifth")  # January 4 answers 404: a day without a page
     result = crawl(site, start="2025-01-03", end="2025-01-05")
 
-    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
+    assert day_files(tmp_path / "output") == [
         "ap250103.txt",
         "ap250105.txt",
     ]
@@ -63,7 +63,7 @@ def test_documented_example_crawled_in_process(site, crawl, spec, tmp_path) -> N
 def test_page_of_another_day_is_never_written_under_the_asked_day(site, crawl, tmp_path) -> None:
     site.page("/apod/ap250105.html", classic_page(JAN_4, "Yesterday's page"))
     result = crawl(site, dates="2025-01-05")
-    assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+    assert day_files(tmp_path / "output") == []
     assert result.stats["apod/failed"] == 1
     assert result.items == []
 
@@ -157,7 +157,7 @@ def test_bad_dates_exit_non_zero_with_one_line(site, tmp_path, arguments, messag
     assert len(lines) == 1 and lines[0].startswith(message), run.stderr
     assert "Traceback" not in run.stderr and run.stdout == ""
     assert site.requests == []
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # no file, no capture
 
 
 def test_a_failed_day_makes_scrapy_crawl_exit_non_zero(site, tmp_path) -> None:
@@ -166,4 +166,4 @@ def test_a_failed_day_makes_scrapy_crawl_exit_non_zero(site, tmp_path) -> None:
     run = scrapy_crawl(site, tmp_path, "-a", "start=2025-01-04", "-a", "end=2025-01-05")
     assert run.returncode == 1
     assert "2025-01-05: failed" in run.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["ap250104.txt"]
+    assert day_files(tmp_path) == ["ap250104.txt"]

@@ -11,14 +11,14 @@ from scrapy.spiderloader import get_spider_loader
 
 from ..errors import ApodError
 
-EXIT_FAILED_DAYS = 1
+EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
 EXIT_BAD_ARGUMENTS = 2
 
 
 class Command(crawl.Command):
     """Scrapy's crawl, plus: wrong spider arguments (a bad date) are one line on stderr and
-    exit status 2, before anything starts; a run in which any day failed exits 1 (Scrapy
-    itself exits 0 there)."""
+    exit status 2, before anything starts; a run in which any day failed, or that was
+    interrupted, exits 1 (Scrapy itself exits 0 there)."""
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -46,8 +46,13 @@ class Command(crawl.Command):
             _refuse(error)
         elif error is not None:
             raise error
-        if process.bootstrap_failed or crawler.stats.get_value("apod/failed", 0):
-            self.exitcode = EXIT_FAILED_DAYS
+        stats = crawler.stats
+        if (
+            process.bootstrap_failed
+            or stats.get_value("apod/failed", 0)
+            or stats.get_value("finish_reason") != "finished"  # interrupted: days not done
+        ):
+            self.exitcode = EXIT_INCOMPLETE
 
 
 def _refuse(error: ApodError) -> None:

@@ -24,14 +24,15 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from .. import days, parse_page, science
+from .. import archive, days, parse_page, science
 from ..errors import ApodError, DateArgumentError, WrongDayError
 from ..record import Day
 
 AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
 SOURCES = (AUTO, CLASSIC, SCIENCE)
-# Runs of up to this many consecutive days cost less as single-day API requests than as a list.
-SINGLE_DAY_RUN = 3
+# Since the 2026 move, the classic site redirects every day page; days from then on are
+# published on science.nasa.gov only, so `auto` takes them from its API without asking.
+SCIENCE_ONLY_SINCE = dt.date(2026, 9, 1)
 _REDIRECTS = [301, 302, 303, 307, 308]
 
 
@@ -51,12 +52,18 @@ class ApodSpider(scrapy.Spider):
         end: str | None = None,
         dates: str | None = None,
         source: str | None = None,
+        refresh: str | None = None,
         **kwargs: Any,
     ) -> None:
         # Taken here, not left to Scrapy: an `-a start=` attribute would shadow start().
         super().__init__(**kwargs)
-        self.days = self.requested_days(start=start, end=end, dates=dates, source=source)
+        self.requested = self.requested_days(
+            start=start, end=end, dates=dates, source=source, refresh=refresh
+        )
+        self.refresh = days.parse_refresh(refresh)
         self.source_argument = source
+        self.days: list[dt.date] = []  # what this run fetches: see from_crawler
+        self.skipped: list[dt.date] = []
         self.classic_moved = False  # set once the classic site is seen redirecting
         self.classic_queue: list[
             dt.date
@@ -68,11 +75,14 @@ class ApodSpider(scrapy.Spider):
         end: str | None = None,
         dates: str | None = None,
         source: str | None = None,
+        refresh: str | None = None,
         **_: Any,
-    ) -> list[dt.date]:
-        """The days the arguments ask for; DateArgumentError if any argument is wrong."""
+    ) -> list[dt.date] | None:
+        """The days the arguments name (None: continue from the archive); DateArgumentError
+        if any argument is wrong."""
         if source is not None and source not in SOURCES:
             raise DateArgumentError(f"source={source!r} is not one of {', '.join(SOURCES)}")
+        days.parse_refresh(refresh)
         return days.select_days(start=start, end=end, dates=dates, today=days.today_eastern())
 
     @classmethod
@@ -86,27 +96,51 @@ class ApodSpider(scrapy.Spider):
         spider.science_url = settings.get("APOD_SCIENCE_URL")
         spider.per_page = settings.getint("APOD_SCIENCE_PER_PAGE")
         spider.classic_parallel = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        # Incremental: what the archive already has is not asked again (but the refresh window).
+        archived = archive.archived_days(settings.get("APOD_OUTPUT_DIR"))
+        requested = spider.requested
+        if requested is None:
+            requested = days.continue_range(archived, spider.refresh, days.today_eastern())
+        spider.days, spider.skipped = days.plan(requested, archived, spider.refresh)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.crawler.stats.set_value("apod/days", len(self.days))
+        stats = self.crawler.stats
+        stats.set_value("apod/days", len(self.days) + len(self.skipped))
+        for day in self.skipped:
+            if day in days.KNOWN_GAPS:
+                self.missing(day)  # APOD never had it: no need to ask
+            else:
+                stats.inc_value("apod/skipped")
+        if not self.days:
+            self.logger.info("nothing to fetch: the archive has every day asked for")
+            return
         self.logger.info(
-            "%d day(s) to fetch, %s to %s, source %s",
+            "%d day(s) to fetch from %s to %s (%d more not asked: archived or known gaps), "
+            "source %s",
             len(self.days),
             self.days[0],
             self.days[-1],
+            len(self.skipped),
             self.source,
         )
         if self.source == SCIENCE:
             for request in self.science_requests(self.days):
                 yield request
-        elif self.source == CLASSIC:
+            return
+        if self.source == CLASSIC:
             self.classic_queue = list(self.days)
             for request in self.next_classic(self.classic_parallel):
                 yield request
-        else:  # the newest day probes the classic site; its answer decides for the others
-            self.classic_queue = self.days[:-1]
-            yield self.classic_request(self.days[-1], probe=True)
+            return
+        # auto: days published since the move exist only on science.nasa.gov; for older
+        # days the newest probes the classic site, and its answer decides for the others.
+        older = [day for day in self.days if day < SCIENCE_ONLY_SINCE]
+        for request in self.science_requests(d for d in self.days if d >= SCIENCE_ONLY_SINCE):
+            yield request
+        if older:
+            self.classic_queue = older[:-1]
+            yield self.classic_request(older[-1], probe=True)
 
     # --- the classic site ----------------------------------------------------------------
 
@@ -193,11 +227,10 @@ class ApodSpider(scrapy.Spider):
     # --- science.nasa.gov's API ----------------------------------------------------------
 
     def science_requests(self, wanted: Iterable[dt.date]) -> Iterator[scrapy.Request]:
-        """Single-day requests for short runs of days, list pages for longer ones."""
+        """A list page for each run of consecutive days, a single-day request for a lone day."""
         for run in _runs(sorted(wanted), self.per_page):
-            if len(run) <= SINGLE_DAY_RUN:
-                for day in run:
-                    yield self.science_day_request(day)
+            if len(run) == 1:
+                yield self.science_day_request(run[0])
             else:
                 yield self.science_list_request(run, set(run), page=1, page_size=None)
 

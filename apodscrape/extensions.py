@@ -1,0 +1,99 @@
+"""Extensions: the one-line summary that ends every run, and progress for long runs."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import create_looping_call
+
+logger = logging.getLogger("apodscrape")
+
+# What a day can come to in a run, as counted in the stats.
+OUTCOMES = ("written", "unchanged", "skipped", "missing", "failed")
+
+
+def outcome_counts(stats: dict) -> dict[str, int]:
+    return {name: stats.get(f"apod/{name}", 0) for name in OUTCOMES}
+
+
+class RunSummary:
+    """Logs one line when the spider closes: written / unchanged / skipped (already there) /
+    missing (no page) / failed, and how the run ended."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.started = time.monotonic()
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunSummary:
+        return cls(crawler)
+
+    def spider_closed(self, reason: str) -> None:
+        counts = outcome_counts(self.crawler.stats.get_stats())
+        line = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES)
+        took = time.monotonic() - self.started
+        level = logging.ERROR if counts["failed"] or reason != "finished" else logging.INFO
+        logger.log(level, "apod: %s (%s in %.1f s)", line, reason, took)
+
+
+class Progress:
+    """For runs longer than APOD_PROGRESS_AFTER seconds, logs every APOD_PROGRESS_INTERVAL
+    seconds the days done of the total, the rate and the time left."""
+
+    def __init__(self, crawler: Crawler, after: float, interval: float) -> None:
+        self.crawler = crawler
+        self.after = after
+        self.interval = interval
+        self.started = time.monotonic()
+        self.task = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.getfloat("APOD_PROGRESS_AFTER"),
+            settings.getfloat("APOD_PROGRESS_INTERVAL"),
+        )
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def report(self) -> None:
+        elapsed = time.monotonic() - self.started
+        if elapsed < self.after:
+            return
+        stats = self.crawler.stats.get_stats()
+        counts = outcome_counts(stats)
+        total = stats.get("apod/days", 0) - counts["skipped"]
+        done = counts["written"] + counts["unchanged"] + counts["missing"] + counts["failed"]
+        rate = done / elapsed if elapsed else 0.0
+        left = (total - done) / rate if rate else float("inf")
+        logger.info(
+            "progress: %d/%d days (%.0f%%), %.1f days/s, about %s left",
+            done,
+            total,
+            100 * done / total if total else 100,
+            rate,
+            _duration(left),
+        )
+
+    def spider_closed(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+
+def _duration(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "unknown time"
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
