@@ -3,7 +3,8 @@
 Sources (argument `source`, setting APOD_SOURCE):
 - `classic`: the day pages `{APOD_CLASSIC_URL}apYYMMDD.html` only.
 - `science`: science.nasa.gov's apod-basic JSON API only (`{APOD_SCIENCE_URL}wp-json/...`).
-- `auto` (default): the classic page of the newest day is asked first. If the classic site
+- `auto` (default): days since the move (SCIENCE_ONLY_SINCE) come from the API directly.
+  For older days, the classic page of the newest is asked first. If the classic site
   answers with that day's page (or a 404), the other days come from it too; if it redirects
   (the 2026 move), shows another day, or does not answer, every day comes from the API and
   the classic site is not asked again. Classic requests are handed to Scrapy only as many
