@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .archive import render
 from .classic import parse_classic
+from .dataset import load
 from .days import day_in_name
 from .decode import decode
 from .errors import ApodError, NotADayPage, WrongDayError
@@ -18,7 +19,7 @@ from .record import Day
 from .science import load_json, parse_science
 
 __version__ = "0.1.0"
-__all__ = ["ApodError", "Day", "NotADayPage", "WrongDayError", "parse_page", "render"]
+__all__ = ["ApodError", "Day", "NotADayPage", "WrongDayError", "load", "parse_page", "render"]
 
 
 def parse_page(body: bytes, url: str) -> Day:

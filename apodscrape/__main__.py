@@ -1,6 +1,9 @@
 """python -m apodscrape: the archive's tools that need no crawl.
 
 convert PATH [--url URL]   the archive file of a saved day (classic page or API JSON)
+check DIR                  every file of an archive against FORMAT.md, one line a problem
+stats DIR [--plot PNG]     days per year and media type, missing days, copyright share
+export DIR OUT             the archive as one table: OUT.jsonl, OUT.csv or OUT.parquet
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
 """
 
@@ -10,9 +13,9 @@ import argparse
 import sys
 
 from .errors import ApodError
-from .tools import convert, rebuild
+from .tools import check, convert, export, rebuild, stats
 
-TOOLS = (convert, rebuild)
+TOOLS = (convert, check, stats, export, rebuild)
 
 
 def main(argv: list[str] | None = None) -> int:

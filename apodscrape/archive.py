@@ -36,6 +36,8 @@ class ArchiveHandler(BaseHandler):
 
 HANDLER = ArchiveHandler()
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
+# What write_atomic leaves behind when a crash interrupts it.
+TEMPORARY = re.compile(r"\.ap\d{6}\.txt\..+\.tmp")
 
 # mkstemp creates files readable by their owner only; archive files get the usual mode.
 _UMASK = os.umask(0o022)
@@ -55,7 +57,12 @@ def front_matter(day: Day) -> dict[str, object]:
 
 def render(day: Day) -> str:
     """The text of a day's archive file, byte for byte as FORMAT.md defines it."""
-    post = frontmatter.Post(day.explanation, handler=HANDLER, **front_matter(day))
+    return compose(front_matter(day), day.explanation)
+
+
+def compose(metadata: dict[str, Any], body: str) -> str:
+    """An archive file's text from its front matter and body."""
+    post = frontmatter.Post(body, handler=HANDLER, **metadata)
     # frontmatter.dumps strips the final newline; the format ends with exactly one.
     return frontmatter.dumps(post, handler=HANDLER) + "\n"
 
@@ -71,24 +78,32 @@ def day_path(directory: str | os.PathLike[str], day: dt.date) -> Path:
     return Path(directory) / f"{days.stem(day)}.txt"
 
 
+def day_of_name(name: str) -> dt.date | None:
+    """The day an archive file holds, by its name (apYYMMDD.txt); None for any other name."""
+    match = _DAY_FILE.fullmatch(name)
+    if match is None:
+        return None
+    try:
+        return days.from_yymmdd(*match.groups())
+    except ValueError:
+        return None
+
+
 def archived_days(directory: str | os.PathLike[str]) -> set[dt.date]:
     """The days an archive directory has a file for (from the file names alone)."""
-    found = set()
     with contextlib.suppress(FileNotFoundError), os.scandir(directory) as entries:
-        for entry in entries:
-            match = _DAY_FILE.fullmatch(entry.name)
-            if match:
-                with contextlib.suppress(ValueError):
-                    found.add(days.from_yymmdd(*match.groups()))
-    return found
+        return {day for entry in entries if (day := day_of_name(entry.name)) is not None}
+    return set()
 
 
 def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:
     """Remove the temporary files of writes a killed run left behind; how many there were."""
     removed = 0
-    for path in Path(directory).glob(".ap*.txt.*.tmp"):
-        path.unlink(missing_ok=True)
-        removed += 1
+    with contextlib.suppress(FileNotFoundError), os.scandir(directory) as entries:
+        for entry in entries:
+            if TEMPORARY.fullmatch(entry.name):
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
     return removed
 
 

@@ -13,7 +13,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from .warc import CaptureWriter
+from .warc import DIRNAME, CaptureWriter
 
 
 class CaptureMiddleware:
@@ -29,7 +29,7 @@ class CaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("APOD_WARC_ENABLED"):
             raise NotConfigured
-        directory = settings.get("APOD_WARC_DIR") or Path(settings["APOD_OUTPUT_DIR"]) / "warc"
+        directory = settings.get("APOD_WARC_DIR") or Path(settings["APOD_OUTPUT_DIR"]) / DIRNAME
         middleware = cls(CaptureWriter(Path(directory)))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

@@ -1,6 +1,7 @@
 """Scrapy settings of apodscrape: polite to NASA by default, quiet under cron."""
 
 from apodscrape import __version__
+from apodscrape.record import EXPORT_NAMES
 
 BOT_NAME = "apodscrape"
 SPIDER_MODULES = ["apodscrape.spiders"]
@@ -60,4 +61,6 @@ ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,
 }
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = EXPORT_NAMES  # every field of Day, in order, under its camelCase name
+FEED_EXPORTERS = {"csv": "apodscrape.exporters.CsvDayExporter"}
 LOG_LEVEL = "INFO"

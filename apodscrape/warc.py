@@ -19,6 +19,8 @@ from warcio.warcwriter import WARCWriter
 
 logger = logging.getLogger(__name__)
 
+# Where captures go by default: {APOD_OUTPUT_DIR}/warc.
+DIRNAME = "warc"
 # Headers that describe the bytes on the wire, not the (decoded) body kept here.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 

@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from apodscrape import settings as project_settings
 from apodscrape.spiders.apod import ApodSpider
 
+from .archives import corpus_days, write_days
 from .localsite import LocalSite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +104,9 @@ def crawl(tmp_path: Path):
         return CrawlResult(items, crawler.stats.get_stats())
 
     return run
+
+
+@pytest.fixture(scope="session")
+def classic_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of every classic capture in the corpus (read only: tests share it)."""
+    return write_days(tmp_path_factory.mktemp("classic"), corpus_days(corpus))

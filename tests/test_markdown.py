@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apodscrape.markdown import clean_url, to_inline, to_markdown
+from apodscrape.markdown import clean_url, plain_text, to_inline, to_markdown
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
 
@@ -62,3 +62,21 @@ def test_link_text_and_url() -> None:
 def test_paragraphs_are_one_line_each() -> None:
     html = "First line\nwrapped   here.<br>Still first.<p>Second\n\n paragraph.<p><p>"
     assert to_markdown(html, BASE) == "First line wrapped here. Still first.\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("The [Russia](https://en.wikipedia.org/wiki/Russia)n rocket", "The Russian rocket"),
+        ("[Mercury](https://en.wikipedia.org/wiki/Mercury_(planet)) rises", "Mercury rises"),
+        ("[[OIII] light](https://example.org/oiii) glows", "[OIII] light glows"),
+        ("10<sup>6</sup> K and H<sub>2</sub>O", "106 K and H2O"),
+        ("a \\* marks it", "a * marks it"),
+        ("\\_not emphasis_ here", "_not emphasis_ here"),
+        ("NGC_1234 stays", "NGC_1234 stays"),
+        ("One [a](https://a.org/).\n\nTwo.", "One a.\n\nTwo."),
+        ("", ""),
+    ],
+)
+def test_plain_text(markdown: str, text: str) -> None:
+    assert plain_text(markdown) == text

@@ -16,6 +16,7 @@ Sources (argument `source`, setting APOD_SOURCE):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
@@ -181,7 +182,7 @@ class ApodSpider(scrapy.Spider):
             except ApodError as error:
                 yield from self.classic_unusable(day, str(error))
             else:
-                yield record
+                yield _read_from(record, response)
         yield from self.next_classic(self.classic_parallel if probe else 1)
 
     def next_classic(self, count: int) -> Iterator[scrapy.Request]:
@@ -256,7 +257,7 @@ class ApodSpider(scrapy.Spider):
         except ApodError as error:
             self.fail(day, str(error))
             return None
-        return record
+        return _read_from(record, response)
 
     def science_day_error(self, failure: Failure) -> None:
         self.fail(failure.request.meta["apod_day"], _reason(failure))
@@ -288,7 +289,7 @@ class ApodSpider(scrapy.Spider):
         for record in records:
             if record.date in pending:
                 pending.discard(record.date)
-                yield record
+                yield _read_from(record, response)
         # The API may cap per_page below what was asked: the first page's length is the cap.
         page_size = page_size or len(records)
         if records and len(records) >= page_size and min(r.date for r in records) > run[0]:
@@ -321,6 +322,12 @@ class ApodSpider(scrapy.Spider):
         """A day lost for this run: logged, counted, no file; the next run tries it again."""
         self.crawler.stats.inc_value("apod/failed")
         self.logger.error("%s: failed: %s", day, reason)
+
+
+def _read_from(record: Day, response: Response) -> Day:
+    """The record, with the checksum of the response it was read from."""
+    record.raw_sha256 = hashlib.sha256(response.body).hexdigest()
+    return record
 
 
 def _is_page_of(url: str, day: dt.date) -> bool:

@@ -18,7 +18,7 @@ from .. import archive, parse_page, render
 from ..decode import decode
 from ..errors import ApodError
 from ..science import API_PATH, parse_science_list
-from ..warc import Capture, captures
+from ..warc import DIRNAME, Capture, captures
 
 _CHUNK = 64  # captures handed to a worker at a time
 
@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    warc_dir = Path(args.warc) if args.warc else out / "warc"
+    warc_dir = Path(args.warc) if args.warc else out / DIRNAME
     if not warc_dir.is_dir():
         raise ApodError(f"no captures at {warc_dir}")
     newest: dict[dt.date, str] = {}

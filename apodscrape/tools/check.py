@@ -1,0 +1,174 @@
+"""check DIR: every file of an archive against FORMAT.md, one line a problem."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import dataset, days
+from ..archive import TEMPORARY, compose
+from ..errors import ApodError
+from ..markdown import LINK, collapse
+from ..warc import DIRNAME
+
+BOM = "\ufeff"
+# Signs of a page decoded with the wrong encoding.
+_MOJIBAKE = {
+    "\ufffd": "a character lost in decoding (U+FFFD)",
+    "Ã": "mojibake 'Ã' (UTF-8 read as Latin-1)",
+    "â€": "mojibake 'â€' (UTF-8 read as Windows-1252)",
+}
+# What a page puts around the explanation: labels, teasers, navigation, footer, scripts.
+LEAKS = (
+    "Explanation:",
+    "Tomorrow's picture",
+    "Next picture",
+    "Authors & editors",
+    "NASA Official",
+    "Specific rights apply",
+    "APOD Wall Calendar",
+    "Random APOD Generator",
+    "digg_url",
+    "document.images",
+    "Your browser does not support",
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("check", help="check every file of an archive against FORMAT.md")
+    parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = [p for p in dataset.entries(args.directory) if not (p.name == DIRNAME and p.is_dir())]
+    count = 0
+    for path in paths:
+        for problem in problems(path):
+            print(f"{path}: {problem}")
+            count += 1
+    print(f"{_count(len(paths), 'file')}, {_count(count, 'problem')}")
+    return 1 if count else 0
+
+
+def problems(path: Path) -> list[str]:
+    """What is wrong with one entry of an archive directory, each as a short phrase."""
+    if TEMPORARY.fullmatch(path.name):
+        return ["temporary file left by an interrupted write"]
+    day = dataset.day_of(path)
+    if day is None or not path.is_file():
+        return ["not an archive file (apYYMMDD.txt)"]
+    try:
+        text = dataset.read_text(path)
+    except ApodError as error:
+        return [str(error)]
+    found = _byte_problems(text)
+    # Read on past the byte problems already reported, so that each is reported once.
+    text = text.removeprefix(BOM).replace("\r\n", "\n")
+    try:
+        metadata, body = dataset.front_matter(text)
+    except ApodError as error:
+        return [*found, str(error)]
+    if list(metadata) != list(dataset.FIELDS):
+        keys, wanted = ", ".join(metadata), ", ".join(dataset.FIELDS)
+        found.append(f"front matter keys are {keys}; FORMAT.md has {wanted}, in this order")
+    elif not found:
+        found += _rendering_problems(text, metadata, body)
+    found += _date_problems(day, metadata)
+    found += _field_problems(metadata, body)
+    content = json.dumps(metadata, ensure_ascii=False) + body  # escaped or not in the file
+    found += [message for marker, message in _MOJIBAKE.items() if marker in content]
+    return found
+
+
+def _byte_problems(text: str) -> list[str]:
+    found = []
+    if text.startswith(BOM):
+        found.append("starts with a byte-order mark")
+    if "\r" in text:
+        found.append("has \\r line ends (FORMAT.md uses \\n)")
+    if not text.endswith("\n"):
+        found.append("does not end with \\n")
+    elif text.endswith("\n\n"):
+        found.append("ends with more than one \\n")
+    return found
+
+
+def _rendering_problems(text: str, metadata: dict[str, Any], body: str) -> list[str]:
+    expected = compose({key: metadata[key] for key in dataset.FIELDS}, body)
+    if text == expected:
+        return []
+    at = next(i for i, (a, b) in enumerate(zip_longest(text, expected)) if a != b)
+    line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    return [
+        f"differs from FORMAT.md's rendering at line {line}, column {column}:"
+        f" {text[at : at + 30]!r}, expected {expected[at : at + 30]!r}"
+    ]
+
+
+def _date_problems(day: dt.date, metadata: dict[str, Any]) -> list[str]:
+    found = []
+    if not days.FIRST_DAY <= day <= days.today_eastern():
+        found.append(f"{day} is not an APOD day ({days.FIRST_DAY} to today)")
+    if "canonicalUrl" not in metadata:
+        return found
+    url, expected = metadata["canonicalUrl"], days.canonical_url(day)
+    named = days.day_in_name(url) if isinstance(url, str) else None
+    if named is not None and named != day:
+        found.append(f"canonicalUrl names {named}, the file name {day}")
+    elif url != expected:
+        found.append(f"canonicalUrl is {url!r}, not {expected}")
+    return found
+
+
+def _field_problems(metadata: dict[str, Any], body: str) -> list[str]:
+    found = []
+    if "title" in metadata:
+        title = metadata["title"]
+        if not isinstance(title, str) or not title.strip():
+            found.append("title is empty")
+        elif title != collapse(title):
+            found.append("title has untrimmed or repeated whitespace")
+    image = metadata.get("imageUrl")
+    if image is not None and not _absolute(image, ("http", "https")):
+        found.append(f"imageUrl {image!r} is not an absolute http(s) URL")
+    credit = metadata.get("credit", [])
+    if not isinstance(credit, list) or not all(isinstance(line, str) for line in credit):
+        found.append("credit is not a list of strings")
+        credit = []
+    for number, line in enumerate(credit, 1):
+        if line != collapse(line):
+            found.append(f"credit line {number} has untrimmed or repeated whitespace")
+        found += _link_problems(f"credit line {number}", line)
+    for number, paragraph in enumerate(body.split("\n\n") if body else [], 1):
+        if not paragraph or paragraph != collapse(paragraph):
+            found.append(f"body paragraph {number} is not one line with single spaces")
+    found += _link_problems("body", body)
+    found += [f"body holds {leak!r} from the page around it" for leak in LEAKS if leak in body]
+    return found
+
+
+def _link_problems(where: str, markdown: str) -> list[str]:
+    # mailto: links are on the pages themselves (credits of 2014 and 2020) and are absolute.
+    return [
+        f"link {url!r} in {where} is not an absolute http(s) or mailto URL"
+        for url in (link.group(2) for link in LINK.finditer(markdown))
+        if not _absolute(url, ("http", "https", "mailto"))
+    ]
+
+
+def _absolute(url: object, schemes: tuple[str, ...]) -> bool:
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    target = parts.path if parts.scheme == "mailto" else parts.netloc  # mailto: has no host
+    return parts.scheme in schemes and bool(target)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,119 @@
+"""stats DIR [--plot FILE.png]: days per year and media type, missing days, copyright share."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import dataset, days
+from ..credits import asserts_copyright, split_credits
+from ..errors import ApodError
+from ..record import IMAGE, OTHER, VIDEO
+
+MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "stats", help="days per year and media type, missing days, copyright share"
+    )
+    parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
+    parser.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="also draw days per year by media type (needs apodscrape[plot])",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    records = dataset.load(args.directory)
+    if not records:
+        raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
+    if args.plot:  # before any output: a missing matplotlib leaves only its error line
+        plot(per_year(records), Path(args.plot))
+    print(report(records))
+    return 0
+
+
+def report(records: list[dict[str, Any]]) -> str:
+    """The statistics of an archive's records (at least one), as lines of text."""
+    first, last = records[0]["date"], records[-1]["date"]
+    years = per_year(records)
+    totals = sum(years.values(), Counter())
+    absent = missing(records)
+    asserted = sum(1 for record in records if copyrighted(record["credit"]))
+    return "\n".join(
+        [
+            f"{len(records)} days, {first}..{last}",
+            _row("year", MEDIA_TYPES, "total"),
+            *(_row(year, (c[t] for t in MEDIA_TYPES), c.total()) for year, c in years.items()),
+            _row("all", (totals[t] for t in MEDIA_TYPES), totals.total()),
+            f"missing: {len(absent)} days" + (f": {', '.join(ranges(absent))}" if absent else ""),
+            f"copyright: {asserted} of {len(records)} days ({asserted / len(records):.1%})",
+        ]
+    )
+
+
+def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
+    """Days per year and media type (from imageUrl), oldest year first."""
+    years: dict[int, Counter[str]] = {}
+    for record in records:
+        kind = dataset.media_type(record["imageUrl"])
+        years.setdefault(record["date"].year, Counter())[kind] += 1
+    return dict(sorted(years.items()))
+
+
+def missing(records: list[dict[str, Any]]) -> list[dt.date]:
+    """The days from the archive's first to its last that it has no file for."""
+    present = {record["date"] for record in records}
+    return [d for d in days.day_range(records[0]["date"], records[-1]["date"]) if d not in present]
+
+
+def ranges(dates: list[dt.date]) -> list[str]:
+    """Consecutive dates (sorted) as compact runs: 1995-06-17..1995-06-19, 1995-07-01."""
+    runs: list[list[dt.date]] = []
+    for date in dates:
+        if runs and date - runs[-1][-1] == dt.timedelta(days=1):
+            runs[-1].append(date)
+        else:
+            runs.append([date])
+    return [str(run[0]) if len(run) == 1 else f"{run[0]}..{run[-1]}" for run in runs]
+
+
+def copyrighted(credit: list[str]) -> bool:
+    """Whether a day's credit asserts copyright (a Copyright label, in any case, or ©)."""
+    return asserts_copyright(split_credits(credit))
+
+
+def plot(years: dict[int, Counter[str]], path: Path) -> None:
+    """Days per year by media type as a stacked bar chart, drawn with matplotlib's Agg."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+    except ImportError:
+        raise ApodError("--plot needs matplotlib: pip install 'apodscrape[plot]'") from None
+    figure = Figure(figsize=(10, 5), layout="constrained")
+    FigureCanvasAgg(figure)  # no display, no pyplot state
+    axes = figure.add_subplot()
+    bottom = [0] * len(years)
+    for kind in MEDIA_TYPES:
+        heights = [counts[kind] for counts in years.values()]
+        axes.bar(list(years), heights, bottom=bottom, label=kind)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set(xlabel="year", ylabel="days", title="APOD days per year by media type")
+    axes.legend()
+    try:
+        figure.savefig(path)
+    except (OSError, ValueError) as error:
+        raise ApodError(f"cannot write {path}: {error}") from None
+
+
+def _row(label: object, counts: Iterable[object], total: object) -> str:
+    return f"{label!s:<5}" + "".join(f"{count:>7}" for count in (*counts, total))

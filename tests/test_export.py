@@ -1,0 +1,165 @@
+"""python -m apodscrape export: .jsonl, .csv and .parquet, each read back equal to load()."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from apodscrape import load
+from apodscrape.__main__ import main
+from apodscrape.tools.export import COLUMNS, row
+
+from .archives import a_day, write_days
+from .test_cli import apodscrape
+from .test_stats import apodscrape_without
+
+FORMATS = (".jsonl", ".csv", ".parquet")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").split("\n")  # JSON escapes every \n inside
+    assert lines.pop() == ""
+    rows = [json.loads(line) for line in lines]
+    return [{**r, "date": dt.date.fromisoformat(r["date"])} for r in rows]
+
+
+def read_csv(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    return [
+        {
+            **r,
+            "date": dt.date.fromisoformat(r["date"]),
+            "imageUrl": r["imageUrl"] or None,
+            "credit": r["credit"].split("\n") if r["credit"] else [],
+        }
+        for r in rows
+    ]
+
+
+def read_parquet(path: Path) -> list[dict[str, Any]]:
+    return pq.read_table(path).to_pylist()
+
+
+READERS = {".jsonl": read_jsonl, ".csv": read_csv, ".parquet": read_parquet}
+
+
+@pytest.fixture
+def edges(tmp_path: Path) -> Path:
+    """Days that test a format: no media, no body, credit lines, quotes, commas, markup."""
+    return write_days(
+        tmp_path / "edges",
+        [
+            a_day("2025-01-04", image_url=None, explanation=""),
+            a_day(
+                "2025-01-05",
+                title='The "Big" Dipper, Again',
+                credit=["Credit: [A, B](https://a.org/)", "Processing: Schrödinger", ""],
+                explanation=(
+                    "10<sup>6</sup> K, H<sub>2</sub>O; a \\* star.\n\nSee [it](https://b.org/x_(y))."
+                ),
+            ),
+            a_day("2025-01-06", image_url="https://player.vimeo.com/video/58385453"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("archive", ["edges", "classic_archive"])
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_round_trip(request: pytest.FixtureRequest, tmp_path: Path, archive: str, suffix: str):
+    directory = request.getfixturevalue(archive)
+    out = tmp_path / f"apod{suffix}"
+    run = apodscrape("export", str(directory), str(out))
+    assert run.returncode == 0, run.stderr
+    expected = [row(record) for record in load(directory)]
+    assert run.stdout.decode() == f"{len(expected)} days written to {out}\n"
+    assert READERS[suffix](out) == expected
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]  # no temporary
+
+
+def test_the_rows_derive_media_type_and_plain_text(edges: Path) -> None:
+    rows = [row(record) for record in load(edges)]
+    assert [r["mediaType"] for r in rows] == ["other", "image", "video"]
+    assert rows[1]["explanationText"] == "106 K, H2O; a * star.\n\nSee it."
+    assert rows[0]["explanationText"] == ""
+
+
+def test_jsonl_keys_in_the_documented_order(edges: Path, tmp_path: Path) -> None:
+    main(["export", str(edges), str(tmp_path / "apod.jsonl")])
+    first = (tmp_path / "apod.jsonl").read_text(encoding="utf-8").split("\n")[0]
+    assert list(json.loads(first)) == list(COLUMNS)
+    assert '"imageUrl": null' in first and '"explanation": ""' in first
+
+
+def test_csv_header_and_cells(edges: Path, tmp_path: Path) -> None:
+    main(["export", str(edges), str(tmp_path / "apod.csv")])
+    text = (tmp_path / "apod.csv").read_bytes().decode("utf-8")
+    assert text.startswith(",".join(COLUMNS) + "\r\n")
+    assert '"The ""Big"" Dipper, Again"' in text
+    assert '"Credit: [A, B](https://a.org/)\nProcessing: Schrödinger\n"' in text
+    assert (
+        "2025-01-04,The Sky of 2025-01-04,https://apod.nasa.gov/apod/ap250104.html,other,," in text
+    )
+
+
+def test_parquet_columns_are_typed(edges: Path, tmp_path: Path) -> None:
+    main(["export", str(edges), str(tmp_path / "apod.parquet")])
+    schema = pq.read_schema(tmp_path / "apod.parquet")
+    assert schema.names == list(COLUMNS)
+    assert schema.field("date").type == pa.date32()
+    assert schema.field("credit").type == pa.list_(pa.string())
+
+
+def test_an_export_replaces_the_old_file(edges: Path, tmp_path: Path) -> None:
+    out = tmp_path / "apod.jsonl"
+    out.write_text("old\n")
+    assert main(["export", str(edges), str(out)]) == 0
+    assert len(read_jsonl(out)) == 3
+
+
+def test_a_failed_parquet_write_leaves_the_old_file(
+    edges: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "apod.parquet"
+    out.write_bytes(b"old")
+
+    def half_written(table: pa.Table, where: Path) -> None:
+        Path(where).write_bytes(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", half_written)
+    assert main(["export", str(edges), str(out)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write {out}: No space left on device\n"
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]
+
+
+def test_an_unknown_format_is_an_error(edges: Path, tmp_path: Path) -> None:
+    run = apodscrape("export", str(edges), str(tmp_path / "apod.xlsx"))
+    assert run.returncode == 1 and run.stdout == b""
+    message = f"error: {tmp_path / 'apod.xlsx'}: the output must end in .jsonl, .csv, .parquet\n"
+    assert run.stderr.decode() == message
+    assert not (tmp_path / "apod.xlsx").exists()
+
+
+def test_parquet_without_pyarrow(edges: Path, tmp_path: Path) -> None:
+    run = apodscrape_without("pyarrow", "export", str(edges), str(tmp_path / "apod.parquet"))
+    assert run.returncode == 1 and run.stdout == b""
+    assert (
+        run.stderr == b"error: writing .parquet needs pyarrow: pip install 'apodscrape[parquet]'\n"
+    )
+    assert list(tmp_path.iterdir()) == [edges]
+
+
+def test_a_missing_archive_is_an_error(tmp_path: Path) -> None:
+    run = apodscrape("export", str(tmp_path / "missing"), str(tmp_path / "apod.csv"))
+    assert run.returncode == 1 and run.stdout == b""
+    assert run.stderr.startswith(b"error: cannot read ")
+    assert not (tmp_path / "apod.csv").exists()
