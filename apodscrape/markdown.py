@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urljoin
 
+from bs4 import Tag
 from markdownify import MarkdownConverter, chomp
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
@@ -38,6 +40,19 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+class _Tag(Tag):
+    """bs4's Tag, with a quick find_parent(name): markdownify asks it of every tag it
+    converts (is it inside a <pre>?), and bs4's general search is slow for that."""
+
+    def find_parent(self, name=None, attrs=None, **kwargs):
+        if not isinstance(name, str) or attrs is not None or kwargs:
+            return super().find_parent(name, attrs, **kwargs)
+        parent = self.parent
+        while parent is not None and parent.name != name:
+            parent = parent.parent
+        return parent
+
+
 class _ApodMarkdown(MarkdownConverter):
     """markdownify tuned to FORMAT.md: plain links, no emphasis markers, sup/sub kept."""
 
@@ -48,12 +63,14 @@ class _ApodMarkdown(MarkdownConverter):
             escape_asterisks=False,
             sup_symbol="<sup>",
             sub_symbol="<sub>",
-            bs4_options="lxml",
+            bs4_options={"features": "lxml", "element_classes": {Tag: _Tag}},
         )
         self.base = base
 
     def escape(self, text, parent_tags):
-        return _EMPHASIS_OPENER.sub(lambda m: "\\" + m.group(), text) if text else ""
+        if "*" not in text and "_" not in text:
+            return text  # nothing that could open emphasis (the common case)
+        return _EMPHASIS_OPENER.sub(r"\\\g<0>", text)
 
     def convert_a(self, el, text, parent_tags):
         prefix, suffix, text = chomp(text)
@@ -76,11 +93,18 @@ class _ApodMarkdown(MarkdownConverter):
         return ""  # an image inside a text block is decoration, not text
 
 
+@functools.lru_cache(maxsize=16)
+def _converter(base: str) -> _ApodMarkdown:
+    """One converter per base URL: a page's credit lines and explanation share it (a
+    converter keeps no state between conversions)."""
+    return _ApodMarkdown(base)
+
+
 def to_markdown(fragment: str, base: str) -> str:
     """Block Markdown of an HTML fragment: one line per paragraph, one blank line between."""
     if not fragment.strip():
         return ""
-    markdown = _ApodMarkdown(base).convert(fragment)
+    markdown = _converter(base).convert(fragment)
     paragraphs = (collapse(p) for p in _PARAGRAPH_BREAK.split(markdown))
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -89,7 +113,7 @@ def to_inline(fragment: str, base: str) -> str:
     """One line of inline Markdown from an HTML fragment."""
     if not fragment.strip():
         return ""
-    return collapse(_ApodMarkdown(base).convert(fragment))
+    return collapse(_converter(base).convert(fragment))
 
 
 # [text](url) as this module writes links: one level of brackets in the text and of

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
 
-from . import archive
-from .record import Day
+from . import archive, days
+from .record import CLASSIC, Day
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +51,58 @@ class WriteDayPipeline:
         self.stats.inc_value("apod/written")
         logger.info("%s: written (%s)", path.name, item.title)
         return item
+
+
+class MediaPipeline(FilesPipeline):
+    """With `-a media=1`: downloads each day's media into `{APOD_OUTPUT_DIR}/media/apYYMMDD/`
+    (the larger linked file where there is one; never a YouTube or Vimeo embed), and records
+    path and checksum in the item's `media_files`. Files already there are not fetched again
+    (FILES_EXPIRES, 90 days), so an interrupted run resumes; APOD_MEDIA_MAXSIZE caps a file."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MediaPipeline:
+        if not getattr(crawler.spider, "media", False):
+            raise NotConfigured("media download is off (-a media=1 turns it on)")
+        settings = crawler.settings
+        store = settings.get("FILES_STORE") or str(Path(settings["APOD_OUTPUT_DIR"]) / "media")
+        pipeline = cls(store, crawler=crawler)
+        pipeline.maxsize = settings.getint("APOD_MEDIA_MAXSIZE")
+        return pipeline
+
+    def get_media_requests(self, item: Day, info: Any) -> list[Request]:
+        url = media_url(item)
+        if url is None:
+            return []
+        return [Request(url, callback=NO_CALLBACK, meta={"download_maxsize": self.maxsize})]
+
+    def file_path(self, request: Request, response=None, info=None, *, item: Day) -> str:
+        name = PurePosixPath(urlsplit(request.url).path).name or "media"
+        return f"{days.stem(item.date)}/{name}"
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Day, info: Any) -> Day:
+        for ok, result in results:
+            if ok:
+                item.media_files.append(dict(result))
+                self.crawler.stats.inc_value("apod/media_stored")
+            else:
+                self.crawler.stats.inc_value("apod/media_failed")
+                logger.warning("%s: media not stored: %s", item.date, result.getErrorMessage())
+        return item
+
+
+def media_url(day: Day) -> str | None:
+    """The file worth keeping for a day: the larger linked file, else the media itself,
+    unless that is a page embedded from a video site. A classic page's own files are
+    fetched from the host that served the page (a mirror keeps its copies), although the
+    record names them at apod.nasa.gov."""
+    url = day.hd_image_url or day.image_url
+    if url is None or urlsplit(url).hostname in _EMBED_HOSTS or "/embed/" in url:
+        return None
+    if day.source == CLASSIC and url.startswith(days.CANONICAL_BASE):
+        return urljoin(day.source_url, url.removeprefix(days.CANONICAL_BASE))
+    return url
+
+
+_EMBED_HOSTS = frozenset(
+    {"www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com"}
+)

@@ -59,7 +59,9 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,
+    "apodscrape.pipelines.MediaPipeline": 400,  # only with -a media=1
 }
+APOD_MEDIA_MAXSIZE = 512 * 1024 * 1024  # the largest media file kept (some TIFFs are huge)
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = EXPORT_NAMES  # every field of Day, in order, under its camelCase name
 FEED_EXPORTERS = {"csv": "apodscrape.exporters.CsvDayExporter"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,28 @@ def day_files(directory: Path) -> list[str]:
 def corpus_dir() -> Path:
     """The shared corpus: $APOD_CORPUS, else ../shared/corpus beside the checkout."""
     return Path(os.environ.get("APOD_CORPUS", SHARED / "corpus"))
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline() -> Iterator[None]:
+    """No test leaves this machine: resolving any other host fails, and fails the session."""
+    resolve = socket.getaddrinfo
+    attempts: list[str] = []
+
+    def loopback_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in _LOOPBACK:
+            attempts.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay offline, not {name}")
+        return resolve(host, *args, **kwargs)
+
+    socket.getaddrinfo = loopback_only
+    yield
+    socket.getaddrinfo = resolve
+    assert not attempts, f"tests tried to reach {sorted(set(attempts))}"
 
 
 @pytest.fixture(scope="session")

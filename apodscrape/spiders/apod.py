@@ -43,7 +43,8 @@ class ApodSpider(scrapy.Spider):
 
     Arguments (`-a name=value`): `start` and `end` (ISO dates; `end` defaults to today in
     US Eastern time), or `dates` (comma-separated ISO dates); `source` (auto, classic,
-    science).
+    science); `refresh` (days fetched again though archived: a number, or all); `media=1`
+    (download each day's media too).
     """
 
     name = "apod"
@@ -55,6 +56,7 @@ class ApodSpider(scrapy.Spider):
         dates: str | None = None,
         source: str | None = None,
         refresh: str | None = None,
+        media: str | None = None,
         **kwargs: Any,
     ) -> None:
         # Taken here, not left to Scrapy: an `-a start=` attribute would shadow start().
@@ -63,6 +65,7 @@ class ApodSpider(scrapy.Spider):
             start=start, end=end, dates=dates, source=source, refresh=refresh
         )
         self.refresh = days.parse_refresh(refresh)
+        self.media = media is not None and media.strip().lower() in ("1", "true", "yes", "on")
         self.source_argument = source
         self.days: list[dt.date] = []  # what this run fetches: see from_crawler
         self.skipped: list[dt.date] = []
