@@ -35,20 +35,23 @@ def walk(root: HtmlElement) -> list[Event]:
     """The stream of a tree: starts, ends and text, comments and scripts left out."""
     stream: list[Event] = []
     append = stream.append
+    new = tuple.__new__  # Event(...) without the Python-level __new__ of a NamedTuple
     for action, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
-        if not isinstance(tag, str):  # a comment or processing instruction: only its tail shows
+        if tag.__class__ is not str:  # a comment or processing instruction: only its tail shows
             if action == "end" and element.tail:
-                append(Event(TEXT, "", None, element.tail))
+                append(new(Event, (TEXT, "", None, element.tail)))
             continue
         if action == "start":
-            append(Event(START, tag, element, ""))
-            if element.text and tag not in _INVISIBLE:
-                append(Event(TEXT, "", None, element.text))
+            append(new(Event, (START, tag, element, "")))
+            text = element.text
+            if text and tag not in _INVISIBLE:
+                append(new(Event, (TEXT, "", None, text)))
         else:
-            append(Event(END, tag, element, ""))
-            if element.tail and element is not root:
-                append(Event(TEXT, "", None, element.tail))
+            append(new(Event, (END, tag, element, "")))
+            tail = element.tail
+            if tail and element is not root:
+                append(new(Event, (TEXT, "", None, tail)))
     return stream
 
 

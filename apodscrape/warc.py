@@ -4,10 +4,12 @@ so that the archive can be rebuilt offline when the parser improves."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +18,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from . import parse_page
+from .decode import decode
+from .errors import ApodError
+from .record import Day
+from .science import API_PATH, parse_science_list
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +86,50 @@ def captures(directory: Path) -> Iterator[Capture]:
             except (ArchiveLoadFailed, EOFError, OSError) as error:
                 # the last record of a run that was killed while writing it
                 logger.warning("%s: stopped reading at a damaged record (%s)", path.name, error)
+
+
+@dataclass
+class Captured:
+    """What a directory of captures gives: the newest record of each day."""
+
+    days: dict[dt.date, Day] = field(default_factory=dict)
+    captures: int = 0
+    passed_over: list[str] = field(default_factory=list)  # why a capture gave no day
+
+
+def newest_days(directory: Path, jobs: int = 1) -> Captured:
+    """Every day the captures give, parsed on `jobs` processes; the newest capture wins."""
+    found = Captured()
+    for result in _days_of_all(captures(directory), jobs):
+        found.captures += 1
+        if isinstance(result, str):
+            found.passed_over.append(result)
+        else:
+            found.days.update((day.date, day) for day in result)
+    return found
+
+
+def days_of(capture: Capture) -> list[Day] | str:
+    """The days one capture gives (a list page gives several), or why it gives none."""
+    try:
+        if f"{API_PATH}?" in capture.url:
+            days = parse_science_list(decode(capture.body), capture.url)
+        else:
+            days = [parse_page(capture.body, capture.url)]
+    except ApodError as error:
+        return f"{capture.url}: {error}"
+    checksum = hashlib.sha256(capture.body).hexdigest()
+    for day in days:
+        day.raw_sha256 = checksum
+    return days
+
+
+_CHUNK = 64  # captures handed to a worker process at a time
+
+
+def _days_of_all(found: Iterable[Capture], jobs: int) -> Iterator[list[Day] | str]:
+    if jobs <= 1:
+        yield from map(days_of, found)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(days_of, found, chunksize=_CHUNK)

@@ -21,6 +21,8 @@ from .test_cli import apodscrape
 from .test_stats import apodscrape_without
 
 FORMATS = (".jsonl", ".csv", ".parquet")
+# What only the raw captures tell: None (an empty CSV cell) for an archive without them.
+NONE_WITHOUT_CAPTURES = ("hdImageUrl", "keywords", "source", "sourceUrl", "rawSha256")
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -39,6 +41,9 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
             "date": dt.date.fromisoformat(r["date"]),
             "imageUrl": r["imageUrl"] or None,
             "credit": r["credit"].split("\n") if r["credit"] else [],
+            "credits": json.loads(r["credits"]) if r["credits"] else [],
+            "copyright": {"True": True, "False": False}[r["copyright"]],
+            **{key: r[key] or None for key in NONE_WITHOUT_CAPTURES},
         }
         for r in rows
     ]
@@ -163,3 +168,18 @@ def test_a_missing_archive_is_an_error(tmp_path: Path) -> None:
     assert run.returncode == 1 and run.stdout == b""
     assert run.stderr.startswith(b"error: cannot read ")
     assert not (tmp_path / "apod.csv").exists()
+
+
+def test_with_captures_the_rows_carry_the_full_record(site, crawl, spec, tmp_path) -> None:
+    site.page("/apod/ap250105.html", (spec / "ap250105.reconstructed.html").read_bytes())
+    (crawled,) = crawl(site, dates="2025-01-05").items
+    out = tmp_path / "apod.jsonl"
+    assert main(["export", str(tmp_path / "output"), str(out)]) == 0
+    (exported,) = read_jsonl(out)
+    assert list(exported) == list(COLUMNS)
+    assert exported["keywords"] == crawled.keywords == ["Progress MS-10", "Soyuz", "ISS", "launch"]
+    assert exported["source"] == "classic"
+    assert exported["sourceUrl"] == f"{site.url}/apod/ap250105.html"
+    assert exported["rawSha256"] == crawled.raw_sha256
+    assert exported["mediaType"] == "video"
+    assert exported["credits"] == crawled.credits

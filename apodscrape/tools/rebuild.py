@@ -1,26 +1,19 @@
 """rebuild [--warc DIR] [--out DIR]: every day's file again from the raw captures, offline.
 
 For when the parser improves: no request is made. The newest capture of a day wins; a
-capture that gives no day (a landing page, an error) is counted and passed over.
+capture that gives no day (a landing page, an error) is reported and passed over.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import archive, parse_page, render
-from ..decode import decode
+from .. import archive, render
 from ..errors import ApodError
-from ..science import API_PATH, parse_science_list
-from ..warc import DIRNAME, Capture, captures
-
-_CHUNK = 64  # captures handed to a worker at a time
+from ..warc import DIRNAME, newest_days
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,47 +31,21 @@ def run(args: argparse.Namespace) -> int:
     warc_dir = Path(args.warc) if args.warc else out / DIRNAME
     if not warc_dir.is_dir():
         raise ApodError(f"no captures at {warc_dir}")
-    newest: dict[dt.date, str] = {}
-    kept = passed_over = 0
-    for result in _derive_all(captures(warc_dir), max(1, args.jobs)):
-        if isinstance(result, str):
-            passed_over += 1
-            print(f"passed over: {result}", file=sys.stderr)
-            continue
-        kept += 1
-        newest.update(result)  # captures come oldest first: the newest one wins
+    found = newest_days(warc_dir, args.jobs)
+    for reason in found.passed_over:
+        print(f"passed over: {reason}", file=sys.stderr)
     written = unchanged = 0
-    for day, text in sorted(newest.items()):
+    for day in sorted(found.days):
         path = archive.day_path(out, day)
+        text = render(found.days[day])
         if path.is_file() and path.read_bytes() == text.encode("utf-8"):
             unchanged += 1
         else:
             archive.write_atomic(path, text)
             written += 1
     print(
-        f"rebuilt {len(newest)} days from {kept + passed_over} captures: "
-        f"{written} written, {unchanged} unchanged, {passed_over} captures gave no day",
+        f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
+        f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day",
         file=sys.stderr,
     )
     return 0
-
-
-def derive(capture: Capture) -> dict[dt.date, str] | str:
-    """The files one capture gives (a list page gives several), or why it gives none."""
-    try:
-        if f"{API_PATH}?" in capture.url:
-            days = parse_science_list(decode(capture.body), capture.url)
-        else:
-            days = [parse_page(capture.body, capture.url)]
-    except ApodError as error:
-        return f"{capture.url}: {error}"
-    return {day.date: render(day) for day in days}
-
-
-def _derive_all(found: Iterable[Capture], jobs: int) -> Iterator[dict[dt.date, str] | str]:
-    """derive() over every capture, in order, on `jobs` processes."""
-    if jobs == 1:
-        yield from map(derive, found)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(derive, found, chunksize=_CHUNK)
