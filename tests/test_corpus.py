@@ -11,6 +11,7 @@ import pytest
 from apodscrape import NotADayPage, parse_page, render
 from apodscrape.archive import read
 from apodscrape.days import CANONICAL_BASE
+from apodscrape.tools import check
 
 from .conftest import corpus_dir
 
@@ -18,26 +19,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "classic"
 CAPTURES = sorted(p.stem for p in GOLDEN.glob("*.json"))
 SITE_PAGES = sorted(p.name for p in (corpus_dir() / "site").glob("*.html"))
 
-# What a body must never carry: labels, teasers, navigation, footer, scripts, bad decoding.
-LEAKS = (
-    "Explanation:",
-    "Tomorrow's picture",
-    "Next picture",
-    "Authors & editors",
-    "NASA Official",
-    "Specific rights apply",
-    "APOD Wall Calendar",
-    "Random APOD Generator",
-    "Discuss",
-    "digg_url",
-    "document.images",
-    "myFunction",
-    "getTime",
-    "Your browser does not support",
-    "\ufffd",
-    "Ã",  # UTF-8 read as Latin-1
-    "â€",
-)
+# What a body must never carry: check's rules (labels, teasers, footer, scripts, bad
+# decoding), and what the captures show around their explanations.
+LEAKS = (*check.LEAKS, *check.MOJIBAKE, "Discuss", "myFunction", "getTime")
 
 
 def _url_of(stem: str) -> str:

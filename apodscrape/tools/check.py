@@ -18,7 +18,7 @@ from ..warc import DIRNAME
 
 BOM = "\ufeff"
 # Signs of a page decoded with the wrong encoding.
-_MOJIBAKE = {
+MOJIBAKE = {
     "\ufffd": "a character lost in decoding (U+FFFD)",
     "Ã": "mojibake 'Ã' (UTF-8 read as Latin-1)",
     "â€": "mojibake 'â€' (UTF-8 read as Windows-1252)",
@@ -82,7 +82,7 @@ def problems(path: Path) -> list[str]:
     found += _date_problems(day, metadata)
     found += _field_problems(metadata, body)
     content = json.dumps(metadata, ensure_ascii=False) + body  # escaped or not in the file
-    found += [message for marker, message in _MOJIBAKE.items() if marker in content]
+    found += [message for marker, message in MOJIBAKE.items() if marker in content]
     return found
 
 
