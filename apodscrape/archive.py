@@ -107,16 +107,21 @@ def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:
     return removed
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers and crashes see the old file or the new, never half."""
+def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
+    """Write a file so that readers and crashes see the old file or the new, never half.
+
+    `sync=False` leaves flushing to the disk to the caller (one os.sync() after a bulk
+    rewrite): the rename still makes each file whole or absent.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(handle, _FILE_MODE)
         with os.fdopen(handle, "wb") as file:
             file.write(text.encode("utf-8"))
-            file.flush()
-            os.fsync(file.fileno())
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from urllib.parse import urljoin
 
 from bs4 import Tag
+from bs4.builder import LXMLTreeBuilder
 from markdownify import MarkdownConverter, chomp
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
@@ -53,19 +54,45 @@ class _Tag(Tag):
         return parent
 
 
-class _ApodMarkdown(MarkdownConverter):
-    """markdownify tuned to FORMAT.md: plain links, no emphasis markers, sup/sub kept."""
+class _Builder(LXMLTreeBuilder):
+    """bs4's lxml builder (features="lxml"), keeping its lxml parser from one fragment to
+    the next: a new parser with a Python target costs more than parsing a credit line."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self._parser = None
+
+    def parser_for(self, encoding):
+        if encoding is not None:
+            return super().parser_for(encoding)
+        if self._parser is None:
+            self._parser = super().parser_for(None)
+        return self._parser
+
+    def feed(self, markup) -> None:
+        try:
+            super().feed(markup)
+        except BaseException:
+            self._parser = None  # never reuse a parser left in the middle of a document
+            raise
+
+
+class _ApodMarkdown(MarkdownConverter):
+    """markdownify tuned to FORMAT.md: plain links, no emphasis markers, sup/sub kept.
+
+    Relative links resolve against `base`, set before each conversion (see _convert).
+    """
+
+    def __init__(self) -> None:
         super().__init__(
             autolinks=False,
             escape_underscores=False,  # see escape(): only what could open emphasis
             escape_asterisks=False,
             sup_symbol="<sup>",
             sub_symbol="<sub>",
-            bs4_options={"features": "lxml", "element_classes": {Tag: _Tag}},
+            bs4_options={"builder": _Builder(), "element_classes": {Tag: _Tag}},
         )
-        self.base = base
+        self.base = ""
 
     def escape(self, text, parent_tags):
         if "*" not in text and "_" not in text:
@@ -93,18 +120,23 @@ class _ApodMarkdown(MarkdownConverter):
         return ""  # an image inside a text block is decoration, not text
 
 
-@functools.lru_cache(maxsize=16)
-def _converter(base: str) -> _ApodMarkdown:
-    """One converter per base URL: a page's credit lines and explanation share it (a
-    converter keeps no state between conversions)."""
-    return _ApodMarkdown(base)
+_local = threading.local()
+
+
+def _convert(fragment: str, base: str) -> str:
+    """markdownify's Markdown of a fragment, with this thread's converter (and parser)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _ApodMarkdown()
+    converter.base = base
+    return converter.convert(fragment)
 
 
 def to_markdown(fragment: str, base: str) -> str:
     """Block Markdown of an HTML fragment: one line per paragraph, one blank line between."""
     if not fragment.strip():
         return ""
-    markdown = _converter(base).convert(fragment)
+    markdown = _convert(fragment, base)
     paragraphs = (collapse(p) for p in _PARAGRAPH_BREAK.split(markdown))
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -113,7 +145,7 @@ def to_inline(fragment: str, base: str) -> str:
     """One line of inline Markdown from an HTML fragment."""
     if not fragment.strip():
         return ""
-    return collapse(_converter(base).convert(fragment))
+    return collapse(_convert(fragment, base))
 
 
 # [text](url) as this module writes links: one level of brackets in the text and of

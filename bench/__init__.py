@@ -1,0 +1,1 @@
+"""Benchmarks of apodscrape, and the local site simulator they (and some tests) crawl."""

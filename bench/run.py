@@ -1,0 +1,380 @@
+"""The whole archive, measured: python -m bench.run [--quick] [--only N[,N...]]
+
+Rows (see bench/PERFORMANCE.md for what each means and the targets):
+  1  conversion: parse_page + render over the classic corpus, pages/s on one core, beside
+     a bare lxml.html.fromstring of the same bytes (the ceiling)
+  2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
+     pages/s, peak RSS of the crawler for one year and for every year
+  3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
+  4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
+  5  whole-archive backfill through the list API (simulator in moved mode): requests
+
+The simulator runs in a process of its own, and every crawl is a `scrapy crawl apod`
+subprocess writing to a temporary directory, so that neither competes with what is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+
+from apodscrape import parse_page, render
+from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
+from apodscrape.warc import DIRNAME
+
+from .sitesim import STATS_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+END = dt.date(2026, 11, 23)  # the whole archive of rows 2 and 4
+ONE_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+POLITENESS_OFF = [
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s", "ROBOTSTXT_OBEY=False",
+]  # fmt: skip
+
+
+def corpus_dir() -> Path:
+    """The shared corpus: $APOD_CORPUS, else ../shared/corpus beside the checkout."""
+    return Path(os.environ.get("APOD_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    measure: str
+    value: str
+    target: str = ""
+    verdict: str = ""  # "ok", "SHORT", or "" (no target, or not measured)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def verdict(met: bool) -> str:
+    return "ok" if met else "SHORT"
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("#", "measure", "measured", "target", "")
+    cells = [headers] + [
+        (str(r.number), r.measure, r.value, r.target, r.verdict) for r in rows
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for index, row in enumerate(cells):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+# --- row 1: conversion -------------------------------------------------------------------------
+
+
+def corpus_pages(corpus: Path) -> list[tuple[bytes, str]]:
+    """Every classic capture, with the address it was served from."""
+    pages = []
+    for path in sorted((corpus / "classic").glob("*.html")):
+        name = "astropix.html" if path.stem.startswith("astropix") else path.name
+        pages.append((path.read_bytes(), CANONICAL_BASE + name))
+    if not pages:
+        raise SystemExit(f"no classic captures under {corpus} (set APOD_CORPUS)")
+    return pages
+
+
+def pages_per_second(
+    work: Callable[[bytes, str], object], pages: list[tuple[bytes, str]], rounds: int, repeats: int
+) -> float:
+    """The median rate of `repeats` timings of `rounds` passes over the pages."""
+    for body, url in pages:  # warm-up: imports, caches
+        work(body, url)
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(rounds):
+            for body, url in pages:
+                work(body, url)
+        rates.append(rounds * len(pages) / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def convert(body: bytes, url: str) -> str:
+    return render(parse_page(body, url))
+
+
+def bare_parse(body: bytes, url: str) -> object:
+    return lxml.html.fromstring(body)
+
+
+def row_conversion(quick: bool) -> list[Row]:
+    pages = corpus_pages(corpus_dir())
+    rounds, repeats = (3, 3) if quick else (40, 5)
+    rate = pages_per_second(convert, pages, rounds, repeats)
+    ceiling = pages_per_second(bare_parse, pages, rounds, repeats)
+    return [
+        Row(1, f"conversion: parse_page + render ({len(pages)} captures)",
+            f"{rate:,.0f} pages/s", ">= 700 pages/s", verdict(rate >= 700)),
+        Row(1, "  ceiling: bare lxml.html.fromstring", f"{ceiling:,.0f} pages/s"),
+    ]  # fmt: skip
+
+
+# --- the simulator and crawls ----------------------------------------------------------------
+
+
+@dataclass
+class Simulator:
+    url: str
+    process: subprocess.Popen
+
+    def stats(self) -> dict[str, int]:
+        with urllib.request.urlopen(self.url + STATS_PATH, timeout=10) as answer:
+            return json.load(answer)
+
+
+@contextlib.contextmanager
+def simulator(mode: str, end: dt.date) -> Iterator[Simulator]:
+    """bench.sitesim in a process of its own."""
+    command = [sys.executable, "-m", "bench.sitesim", "--mode", mode, "--end", str(end)]
+    process = subprocess.Popen([*command, "--no-log"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://"):
+            raise SystemExit(f"the simulator did not start: {url!r}")
+        yield Simulator(url, process)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@dataclass
+class Crawl:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stats: dict[str, int]
+    log: str
+    requests_seen: int = 0  # by the simulator
+    output: Path = field(default_factory=Path)
+
+    @property
+    def requests(self) -> int:
+        return self.stats.get("downloader/request_count", 0)
+
+    @property
+    def written(self) -> int:
+        return self.stats.get("apod/written", 0)
+
+
+_STAT = re.compile(r"'([^']+)': (\d+)[,}]")
+
+
+def scrapy_crawl(sim: Simulator, output: Path, *arguments: str) -> Crawl:
+    """`scrapy crawl apod` against the simulator, politeness off: time, peak RSS, stats."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, *POLITENESS_OFF]
+    command += ["-s", f"APOD_CLASSIC_URL={sim.url}/apod/"]
+    command += ["-s", f"APOD_SCIENCE_URL={sim.url}/science/"]
+    command += ["-s", f"APOD_OUTPUT_DIR={output}"]
+    before = sim.stats()["total"]
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        text = log.read().decode("utf-8", errors="replace")
+    dump = text.split("Dumping Scrapy stats:", 1)[-1]
+    stats = {key: int(value) for key, value in _STAT.findall(dump)}
+    crawl = Crawl(seconds, usage.ru_maxrss / 1024, process.returncode, stats, text)
+    crawl.requests_seen = sim.stats()["total"] - before
+    crawl.output = output
+    return crawl
+
+
+def check(crawl: Crawl, what: str) -> None:
+    """Stop the benchmark on a crawl that broke: its numbers would mean nothing."""
+    if crawl.returncode not in (0, 1) or not crawl.stats:
+        tail = "\n".join(crawl.log.splitlines()[-30:])
+        raise SystemExit(f"{what}: scrapy crawl exited {crawl.returncode}\n{tail}")
+
+
+def day_files(directory: Path) -> int:
+    return sum(1 for _ in directory.glob("ap*.txt"))
+
+
+class Bench:
+    """The runs the rows share: each made once, on first use."""
+
+    def __init__(self, workdir: Path, quick: bool) -> None:
+        self.workdir = workdir
+        self.quick = quick
+        self._classic: Crawl | None = None
+        self._backfill: tuple[Crawl, dt.date] | None = None
+
+    def classic_range(self) -> tuple[dt.date, dt.date]:
+        return (END - dt.timedelta(days=59), END) if self.quick else (FIRST_DAY, END)
+
+    def classic_crawl(self) -> Crawl:
+        """The whole archive (quick: 60 days) from the classic site, page by page."""
+        if self._classic is None:
+            first, last = self.classic_range()
+            with simulator("classic", last) as sim:
+                self._classic = scrapy_crawl(
+                    sim, self.workdir / "classic", "-a", f"start={first}", "-a", f"end={last}",
+                    "-a", "source=classic",
+                )  # fmt: skip
+            check(self._classic, "whole-archive crawl")
+        return self._classic
+
+    def backfill(self) -> tuple[Crawl, dt.date]:
+        """The whole archive to today from the API (moved mode), and today."""
+        if self._backfill is None:
+            today = today_eastern()
+            first = today - dt.timedelta(days=59) if self.quick else FIRST_DAY
+            with simulator("moved", today) as sim:
+                crawl = scrapy_crawl(sim, self.workdir / "moved", "-a", f"start={first}")
+            check(crawl, "list backfill")
+            self._backfill = (crawl, today)
+        return self._backfill
+
+
+# --- row 2: the whole-archive crawl ------------------------------------------------------------
+
+
+def row_crawl(bench: Bench) -> list[Row]:
+    first, last = bench.classic_range()
+    one_first, one_last = (last - dt.timedelta(days=29), last) if bench.quick else ONE_YEAR
+    with simulator("classic", last) as sim:
+        year = scrapy_crawl(
+            sim, bench.workdir / "one-year", "-a", f"start={one_first}", "-a", f"end={one_last}",
+            "-a", "source=classic",
+        )  # fmt: skip
+    check(year, "one-year crawl")
+    crawl = bench.classic_crawl()
+    days = (last - first).days + 1
+    rate = crawl.written / crawl.seconds
+    span = f"{first}..{last}"
+    return [
+        Row(2, f"whole-archive crawl {span}, {crawl.written:,} days written",
+            f"{crawl.seconds:.1f} s, {rate:,.0f} pages/s", "<= 60 s",
+            verdict(crawl.seconds <= 60) if not bench.quick else ""),
+        Row(2, f"  requests (Scrapy / simulator), {days:,} days asked",
+            f"{crawl.requests:,} / {crawl.requests_seen:,}"),
+        Row(2, "  peak RSS, the crawl above", f"{crawl.peak_rss_mb:.0f} MB", "<= 200 MB",
+            verdict(crawl.peak_rss_mb <= 200)),
+        Row(2, f"  peak RSS, one year ({one_first}..{one_last}, {year.written} days)",
+            f"{year.peak_rss_mb:.0f} MB"),
+    ]  # fmt: skip
+
+
+# --- row 3: the no-op cron run ---------------------------------------------------------------
+
+
+def row_cron(bench: Bench) -> list[Row]:
+    crawl, today = bench.backfill()
+    with simulator("moved", today) as sim:
+        cron = scrapy_crawl(sim, crawl.output)  # no dates: continue from the archive
+    check(cron, "no-op cron run")
+    met = cron.requests <= 3 and cron.seconds <= 5
+    return [
+        Row(3, f"no-op cron run (archive of {day_files(crawl.output):,} days to {today})",
+            f"{plural(cron.requests, 'request')}, {cron.seconds:.1f} s", "<= 3 requests, 5 s",
+            verdict(met)),
+        Row(3, "  days written / unchanged",
+            f"{cron.written} / {cron.stats.get('apod/unchanged', 0)}"),
+    ]  # fmt: skip
+
+
+# --- row 4: rebuild ----------------------------------------------------------------------------
+
+
+def row_rebuild(bench: Bench) -> list[Row]:
+    target = ">= 1000 days/s"
+    crawl = bench.classic_crawl()
+    captures = crawl.output / DIRNAME
+    out = bench.workdir / "rebuilt"
+    command = [sys.executable, "-m", "apodscrape", "rebuild", "--warc", str(captures)]
+    started = time.perf_counter()
+    run = subprocess.run([*command, "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"rebuild exited {run.returncode}\n{run.stderr[-3000:]}")
+    rebuilt = day_files(out)
+    rate = rebuilt / seconds
+    return [
+        Row(4, f"rebuild of {rebuilt:,} days from the crawl's captures",
+            f"{rate:,.0f} days/s ({seconds:.1f} s)", target,
+            verdict(rate >= 1000) if not bench.quick else ""),
+    ]  # fmt: skip
+
+
+# --- row 5: the list backfill ------------------------------------------------------------------
+
+
+def row_backfill(bench: Bench) -> list[Row]:
+    crawl, today = bench.backfill()
+    first = today - dt.timedelta(days=59) if bench.quick else FIRST_DAY
+    return [
+        Row(5, f"list backfill {first}..{today}, {crawl.written:,} days written",
+            f"{crawl.requests:,} requests", "<= 600 requests",
+            verdict(crawl.requests <= 600) if not bench.quick else ""),
+        Row(5, "  requests seen by the simulator; wall time",
+            f"{crawl.requests_seen:,}; {crawl.seconds:.1f} s"),
+    ]  # fmt: skip
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+ROWS: dict[int, Callable[..., list[Row]]] = {
+    1: lambda bench: row_conversion(bench.quick),
+    2: row_crawl,
+    3: row_cron,
+    4: row_rebuild,
+    5: row_backfill,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small slices: a smoke check")
+    parser.add_argument("--only", help="rows to run, e.g. 1 or 2,4 (default: all)")
+    args = parser.parse_args(argv)
+    wanted = sorted(ROWS) if not args.only else sorted({int(n) for n in args.only.split(",")})
+    unknown = [n for n in wanted if n not in ROWS]
+    if unknown:
+        parser.error(f"no row {unknown[0]}: rows are 1 to {len(ROWS)}")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="apodbench-") as workdir:
+        bench = Bench(Path(workdir), args.quick)
+        for number in wanted:
+            print(f"row {number}...", file=sys.stderr, flush=True)
+            rows += ROWS[number](bench)
+    print(f"apodscrape bench{' (quick)' if args.quick else ''}: {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}")  # fmt: skip
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
