@@ -48,7 +48,9 @@ _TITLE_AFTER_DATE = re.compile(
 )
 _EXPLANATION_LABEL = re.compile(r"^explanation\s*:?$", re.IGNORECASE)
 # Bold-led lines after the explanation that end it whatever their wording.
-_TRAILER_LABEL = re.compile(r"^(tomorrow'?s picture|next picture|yesterday'?s picture)", re.I)
+_TRAILER_LABEL = re.compile(
+    r"^(tomorrow'?s picture|next picture|yesterday'?s picture)", re.IGNORECASE
+)
 
 _BOLD = frozenset({"b", "strong"})
 _MEDIA = frozenset({"img", "iframe", "video", "embed", "object"})
@@ -236,8 +238,14 @@ def _explanation(
                 break
         elif (kind == TEXT and event.text.strip()) or kind == START:
             breaks_in_a_row = 0
-        if kind == START and tag in _BOLD and after_blank_line:
-            break  # a bold line after a blank line is a site notice, colon or not
+        if kind == START and (
+            tag in _BODY_STARTS
+            # a bold line after a blank line is a site notice, colon or not
+            or (tag in _BOLD and (after_blank_line or _opens_notice(stream, index, line_start)))
+        ):
+            break
+        if kind == END and tag in _BODY_ENDS:
+            break
         if kind == TEXT:
             text = event.text
             if not colon_checked and text.strip():
@@ -249,12 +257,6 @@ def _explanation(
             if text.strip():
                 line_start = False
             body.append(event)
-        elif (kind == START and tag in _BODY_STARTS) or (kind == END and tag in _BODY_ENDS):
-            break
-        elif kind == START and tag in _BOLD and (line_start or _is_trailer(stream, index)):
-            if _is_notice_label(stream, index):
-                break
-            body.append(event)
         else:
             if tag in _LINE_BREAKS:
                 line_start = True
@@ -265,17 +267,16 @@ def _explanation(
     return to_markdown(to_html(body), base)
 
 
-def _is_trailer(stream: list[Event], start: int) -> bool:
-    return bool(_TRAILER_LABEL.match(text_of(stream[start : _end_of(stream, start)])))
-
-
-def _is_notice_label(stream: list[Event], start: int) -> bool:
-    """A bold that reads as a label ("Tomorrow's picture:", "APOD's email …:")."""
+def _opens_notice(stream: list[Event], start: int, line_start: bool) -> bool:
+    """Whether the bold at `start` begins what the page puts after the explanation:
+    `Tomorrow's picture` wherever it stands, or a label ("APOD's email …:") opening a line."""
     end = _end_of(stream, start)
     label = text_of(stream[start:end])
-    if not label:
+    if _TRAILER_LABEL.match(label):
+        return True
+    if not line_start or not label:
         return False
-    if label.endswith(":") or _TRAILER_LABEL.match(label):
+    if label.endswith(":"):
         return True
     following = stream[end + 1] if end + 1 < len(stream) else None
     return following is not None and following.kind == TEXT and following.text.startswith(":")

@@ -41,7 +41,7 @@ def load(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path]]:
     """The day files of an archive directory with their days, oldest first."""
-    found = ((day_of(entry), entry) for entry in entries(directory))
+    found = ((archive.day_of_name(entry.name), entry) for entry in entries(directory))
     return sorted((day, entry) for day, entry in found if day is not None and entry.is_file())
 
 
@@ -51,11 +51,6 @@ def entries(directory: str | os.PathLike[str]) -> list[Path]:
         return sorted(Path(directory).iterdir())
     except OSError as error:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
-
-
-def day_of(path: Path) -> dt.date | None:
-    """The day an archive file holds by its name (apYYMMDD.txt), None for any other name."""
-    return archive.day_of_name(path.name)
 
 
 def read_text(path: Path) -> str:
@@ -68,7 +63,7 @@ def read_text(path: Path) -> str:
         raise ApodError(f"not UTF-8 (byte {error.start})") from None
 
 
-def front_matter(text: str) -> tuple[dict[str, Any], str]:
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """The front matter and body of an archive file's text, read with the project's handler."""
     if not archive.HANDLER.detect(text):
         raise ApodError("no front matter: the first line is not ---")
@@ -96,7 +91,7 @@ def media_type(image_url: str | None) -> str:
 
 def _record(day: dt.date, path: Path) -> dict[str, Any]:
     try:
-        metadata, body = front_matter(read_text(path))
+        metadata, body = read_front_matter(read_text(path))
         missing = [key for key in FIELDS if key not in metadata]
         if missing:
             raise ApodError(f"front matter lacks {', '.join(missing)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from .errors import DateArgumentError
@@ -139,6 +139,18 @@ def plan(
         fresh = refresh > 0 and day >= window_start
         (skip if not fresh and (day in archived or day in KNOWN_GAPS) else fetch).append(day)
     return fetch, skip
+
+
+def runs(ordered: Iterable[dt.date], longest: int | None = None) -> Iterator[list[dt.date]]:
+    """Sorted days cut into runs of consecutive days (each at most `longest` long)."""
+    run: list[dt.date] = []
+    for day in ordered:
+        if run and ((day - run[-1]).days != 1 or (longest is not None and len(run) >= longest)):
+            yield run
+            run = []
+        run.append(day)
+    if run:
+        yield run
 
 
 def day_range(first: dt.date, last: dt.date) -> Iterator[dt.date]:

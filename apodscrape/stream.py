@@ -15,6 +15,8 @@ from typing import NamedTuple
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .markdown import collapse
+
 START, END, TEXT = "start", "end", "text"
 
 # Elements whose content is never text a reader sees.
@@ -77,4 +79,4 @@ def to_html(events: list[Event]) -> str:
 
 def text_of(events: list[Event]) -> str:
     """The visible text of a run of the stream, whitespace collapsed."""
-    return " ".join("".join(e.text for e in events if e.kind == TEXT).split())
+    return collapse("".join(e.text for e in events if e.kind == TEXT))

@@ -20,6 +20,7 @@ from apodscrape import (
     parse_page,
     render,
 )
+from apodscrape.classic import explanation_fragment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "classic"
 APOD = "https://apod.nasa.gov/apod/"
@@ -801,3 +802,18 @@ def test_render_matches_golden_file(stem: str) -> None:
     day = parse_page(read_fixture(f"{stem}.html"), URLS[f"{stem}.html"])
     expected = (FIXTURES / f"{stem}.txt").read_bytes()
     assert render(day).encode("utf-8") == expected
+
+
+@pytest.mark.parametrize(
+    ("fragment", "body"),
+    [
+        # a bold inside a line is text, and so is a label-like bold after it on that line
+        ("<p><b>Hubble</b> <b>team:</b> sees more.", "Hubble team: sees more."),
+        # a bold label opening a line is a notice after the explanation
+        ("<p>The sky.<p><b>APOD Wall Calendar:</b> buy one", "The sky."),
+        # `Tomorrow's picture` ends it wherever it stands
+        ("The sky. <b>Tomorrow's picture</b> more sky", "The sky."),
+    ],
+)
+def test_which_bold_ends_the_explanation(fragment: str, body: str) -> None:
+    assert explanation_fragment(fragment, "https://apod.nasa.gov/apod/ap250105.html") == body

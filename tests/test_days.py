@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from apodscrape.days import day_in_name, select_days, stem, today_eastern
+from apodscrape.days import day_in_name, runs, select_days, stem, today_eastern
 from apodscrape.errors import DateArgumentError
 
 TODAY = dt.date(2026, 11, 24)
@@ -67,3 +67,9 @@ def test_day_in_name(name: str, day: dt.date | None) -> None:
 
 def test_stem() -> None:
     assert stem(dt.date(1995, 6, 16)) == "ap950616"
+
+
+def test_runs_of_consecutive_days() -> None:
+    march = [dt.date(2025, 3, d) for d in (1, 2, 3, 4, 6, 9, 10)]
+    assert [[d.day for d in run] for run in runs(march)] == [[1, 2, 3, 4], [6], [9, 10]]
+    assert [[d.day for d in run] for run in runs(march, 3)] == [[1, 2, 3], [4], [6], [9, 10]]

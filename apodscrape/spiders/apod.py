@@ -185,7 +185,8 @@ class ApodSpider(scrapy.Spider):
             except ApodError as error:
                 yield from self.classic_unusable(day, str(error))
             else:
-                yield _read_from(record, response)
+                record.raw_sha256 = _checksum(response)
+                yield record
         yield from self.next_classic(self.classic_parallel if probe else 1)
 
     def next_classic(self, count: int) -> Iterator[scrapy.Request]:
@@ -233,7 +234,7 @@ class ApodSpider(scrapy.Spider):
 
     def science_requests(self, wanted: Iterable[dt.date]) -> Iterator[scrapy.Request]:
         """A list page for each run of consecutive days, a single-day request for a lone day."""
-        for run in _runs(sorted(wanted), self.per_page):
+        for run in days.runs(sorted(wanted), self.per_page):
             if len(run) == 1:
                 yield self.science_day_request(run[0])
             else:
@@ -260,7 +261,8 @@ class ApodSpider(scrapy.Spider):
         except ApodError as error:
             self.fail(day, str(error))
             return None
-        return _read_from(record, response)
+        record.raw_sha256 = _checksum(response)
+        return record
 
     def science_day_error(self, failure: Failure) -> None:
         self.fail(failure.request.meta["apod_day"], _reason(failure))
@@ -289,10 +291,12 @@ class ApodSpider(scrapy.Spider):
         except ApodError as error:
             yield from self.list_fallback(pending, f"{response.url}: {error}")
             return
+        checksum = _checksum(response)
         for record in records:
             if record.date in pending:
                 pending.discard(record.date)
-                yield _read_from(record, response)
+                record.raw_sha256 = checksum
+                yield record
         # The API may cap per_page below what was asked: the first page's length is the cap.
         page_size = page_size or len(records)
         if records and len(records) >= page_size and min(r.date for r in records) > run[0]:
@@ -327,10 +331,9 @@ class ApodSpider(scrapy.Spider):
         self.logger.error("%s: failed: %s", day, reason)
 
 
-def _read_from(record: Day, response: Response) -> Day:
-    """The record, with the checksum of the response it was read from."""
-    record.raw_sha256 = hashlib.sha256(response.body).hexdigest()
-    return record
+def _checksum(response: Response) -> str:
+    """The checksum a record keeps of the response it was read from."""
+    return hashlib.sha256(response.body).hexdigest()
 
 
 def _is_page_of(url: str, day: dt.date) -> bool:
@@ -341,15 +344,3 @@ def _reason(failure: Failure) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status} from {failure.request.url}"
     return f"{failure.getErrorMessage() or failure.type.__name__} ({failure.request.url})"
-
-
-def _runs(wanted: list[dt.date], longest: int) -> Iterator[list[dt.date]]:
-    """Sorted days cut into runs of consecutive days, each at most `longest` long."""
-    run: list[dt.date] = []
-    for day in wanted:
-        if run and ((day - run[-1]).days != 1 or len(run) >= longest):
-            yield run
-            run = []
-        run.append(day)
-    if run:
-        yield run

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import dataset, days
-from ..archive import TEMPORARY, compose
+from ..archive import TEMPORARY, compose, day_of_name
 from ..errors import ApodError
 from ..markdown import LINK, collapse
 from ..warc import DIRNAME
@@ -60,7 +60,7 @@ def problems(path: Path) -> list[str]:
     """What is wrong with one entry of an archive directory, each as a short phrase."""
     if TEMPORARY.fullmatch(path.name):
         return ["temporary file left by an interrupted write"]
-    day = dataset.day_of(path)
+    day = day_of_name(path.name)
     if day is None or not path.is_file():
         return ["not an archive file (apYYMMDD.txt)"]
     try:
@@ -71,7 +71,7 @@ def problems(path: Path) -> list[str]:
     # Read on past the byte problems already reported, so that each is reported once.
     text = text.removeprefix(BOM).replace("\r\n", "\n")
     try:
-        metadata, body = dataset.front_matter(text)
+        metadata, body = dataset.read_front_matter(text)
     except ApodError as error:
         return [*found, str(error)]
     if list(metadata) != list(dataset.FIELDS):

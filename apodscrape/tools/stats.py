@@ -76,13 +76,7 @@ def missing(records: list[dict[str, Any]]) -> list[dt.date]:
 
 def ranges(dates: list[dt.date]) -> list[str]:
     """Consecutive dates (sorted) as compact runs: 1995-06-17..1995-06-19, 1995-07-01."""
-    runs: list[list[dt.date]] = []
-    for date in dates:
-        if runs and date - runs[-1][-1] == dt.timedelta(days=1):
-            runs[-1].append(date)
-        else:
-            runs.append([date])
-    return [str(run[0]) if len(run) == 1 else f"{run[0]}..{run[-1]}" for run in runs]
+    return [str(run[0]) if len(run) == 1 else f"{run[0]}..{run[-1]}" for run in days.runs(dates)]
 
 
 def copyrighted(credit: list[str]) -> bool:
