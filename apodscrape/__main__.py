@@ -5,6 +5,7 @@ check DIR                  every file of an archive against FORMAT.md, one line 
 stats DIR [--plot PNG]     days per year and media type, missing days, copyright share
 export DIR OUT             the archive as one table: OUT.jsonl, OUT.csv or OUT.parquet
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
+audit PATH... [--list]     saved classic day pages against a second reading, per year
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import argparse
 import sys
 
 from .errors import ApodError
-from .tools import check, convert, export, rebuild, stats
+from .tools import audit, check, convert, export, rebuild, stats
 
-TOOLS = (convert, check, stats, export, rebuild)
+TOOLS = (convert, check, audit, stats, export, rebuild)
 
 
 def main(argv: list[str] | None = None) -> int:

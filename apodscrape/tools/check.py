@@ -12,31 +12,12 @@ from urllib.parse import urlsplit
 
 from .. import dataset, days
 from ..archive import TEMPORARY, compose, day_of_name
+from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
 from ..markdown import LINK, collapse
 from ..warc import DIRNAME
 
 BOM = "\ufeff"
-# Signs of a page decoded with the wrong encoding.
-MOJIBAKE = {
-    "\ufffd": "a character lost in decoding (U+FFFD)",
-    "Ã": "mojibake 'Ã' (UTF-8 read as Latin-1)",
-    "â€": "mojibake 'â€' (UTF-8 read as Windows-1252)",
-}
-# What a page puts around the explanation: labels, teasers, navigation, footer, scripts.
-LEAKS = (
-    "Explanation:",
-    "Tomorrow's picture",
-    "Next picture",
-    "Authors & editors",
-    "NASA Official",
-    "Specific rights apply",
-    "APOD Wall Calendar",
-    "Random APOD Generator",
-    "digg_url",
-    "document.images",
-    "Your browser does not support",
-)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
