@@ -39,7 +39,8 @@ _MONTH_NAMES = [
 _MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTH = "|".join(_MONTH_NAMES)
 # "2002 May 10" (1996 on) and "June 22, 1995" / "Today's Picture: June 22, 1995" (1995-96)
-_DATE_YMD = re.compile(rf"\b(\d{{4}})\s+({_MONTH})\s+(\d{{1,2}})\b", re.IGNORECASE)
+# (2001-10-14's page writes "2001 October14")
+_DATE_YMD = re.compile(rf"\b(\d{{4}})\s+({_MONTH})\s*(\d{{1,2}})\b", re.IGNORECASE)
 _DATE_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE)
 # "<title> APOD: 2025 March 24 - Title": the fallback for a page without a title block
 _TITLE_AFTER_DATE = re.compile(
@@ -47,12 +48,21 @@ _TITLE_AFTER_DATE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _EXPLANATION_LABEL = re.compile(r"^explanation\s*:?$", re.IGNORECASE)
-# Bold-led lines after the explanation that end it whatever their wording.
+# Lines after the explanation that end it whatever their wording, bold or not (1995).
 _TRAILER_LABEL = re.compile(
     r"^(tomorrow'?s picture|next picture|yesterday'?s picture)", re.IGNORECASE
 )
+# Labels the editors lead a paragraph of the explanation with (1998-06-05, 1999-01-25):
+# they speak of the day's subject, so they do not end the explanation as a notice does.
+_EDITORIAL_LABEL = re.compile(r"^(update|news|note|editor'?s note)\s*:?$", re.IGNORECASE)
+# What an HTML5 tokenizer reads as a bogus comment and a browser never shows: `<?a>` up to
+# the next `>`, and an end tag that names no element (`</>`). libxml2 reads `<?` as a
+# processing instruction running to the next `?>`, swallowing the text in between.
+_BOGUS_COMMENT = re.compile(r"<\?[^>]*>|</(?![A-Za-z])[^>]*>")
 
 _BOLD = frozenset({"b", "strong"})
+# The label's element: a bold, or a heading on the first day (`<h3> Explanation: </h3>`).
+_LABEL_TAGS = _BOLD | {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MEDIA = frozenset({"img", "iframe", "video", "embed", "object"})
 # Where the title block stops: the next block of the page.
 _BLOCK_STARTS = frozenset({"p", "center", "hr", "table", "tr", "td", "div", "h1", "h2", "h3"})
@@ -69,12 +79,12 @@ _MEDIA_FILE = re.compile(
 
 def parse_classic(text: str, url: str) -> Day:
     """The Day a classic page shows; NotADayPage if it is not a day page."""
-    root = lxml.html.document_fromstring(text)
+    root = lxml.html.document_fromstring(_BOGUS_COMMENT.sub("", text))
     stream = walk(root.body)
     label = _explanation_label(stream)
     if label is None:
         raise NotADayPage("no 'Explanation' label: not an APOD day page")
-    date, date_line = _page_date(stream, label)
+    date, date_line = _page_date(stream, label, root, days.day_in_name(url))
     canonical = days.canonical_url(date)
 
     title_at = _title_element(stream, date_line, label)
@@ -117,30 +127,54 @@ def _end_of(stream: list[Event], start: int) -> int:
 def _explanation_label(stream: list[Event]) -> int | None:
     """Index of the bold `Explanation:` label (colon inside or outside the bold)."""
     for index, event in enumerate(stream):
-        if event.kind == START and event.tag in _BOLD:
+        if event.kind == START and event.tag in _LABEL_TAGS:
             label = text_of(stream[index : _end_of(stream, index)])
             if _EXPLANATION_LABEL.match(label):
                 return index
     return None
 
 
-def _page_date(stream: list[Event], before: int) -> tuple[dt.date, int]:
-    """The date line: the first date written in the page before the explanation."""
+def _page_date(
+    stream: list[Event], before: int, root: HtmlElement, named: dt.date | None
+) -> tuple[dt.date, int]:
+    """The day a page shows, and where its date line is (0 when it has none).
+
+    The date line is the first date written before the explanation; a page without one
+    (the first day) is dated by its `<title>`. Date lines have typos (2019-01-28's says
+    2018): a page at a dated address is that day's when its date line or `<title>` says so.
+    """
+    line_date, line = None, 0
     for index in range(before):
         event = stream[index]
-        if event.kind != TEXT:
-            continue
-        if match := _DATE_YMD.search(event.text):
-            year, month, day = match.groups()
-        elif match := _DATE_MDY.search(event.text):
-            month, day, year = match.groups()
-        else:
-            continue
-        try:
-            return dt.date(int(year), _MONTHS[month.lower()], int(day)), index
-        except ValueError:
-            continue
-    raise NotADayPage("no date line before the explanation")
+        if event.kind == TEXT and (line_date := _date_in(event.text)):
+            line = index
+            break
+    title_date = _date_in(_head_title(root))
+    if named is not None and named in (line_date, title_date):
+        return named, line
+    if date := line_date or title_date:
+        return date, line
+    raise NotADayPage("no date line before the explanation and no date in its <title>")
+
+
+def _date_in(text: str) -> dt.date | None:
+    """The first date written in a text ("2002 May 10", "June 22, 1995"), if any."""
+    for match in _DATE_YMD.finditer(text):
+        year, month, day = match.groups()
+        if date := _date(year, month, day):
+            return date
+    for match in _DATE_MDY.finditer(text):
+        month, day, year = match.groups()
+        if date := _date(year, month, day):
+            return date
+    return None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+    except ValueError:
+        return None
 
 
 def _title_element(stream: list[Event], after: int, before: int) -> int | None:
@@ -199,10 +233,11 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
 
 def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
     """The featured media of a classic-style page (science.nasa.gov's basic_html is one)."""
-    stream = walk(lxml.html.document_fromstring(text).body)
+    root = lxml.html.document_fromstring(text)
+    stream = walk(root.body)
     label = _explanation_label(stream)
     end = len(stream) if label is None else label
-    _, date_line = _page_date(stream, end)
+    _, date_line = _page_date(stream, end, root, None)
     title_at = _title_element(stream, date_line, end)
     return _media(stream, date_line, end if title_at is None else title_at, base)
 
@@ -331,8 +366,11 @@ def _keywords(root: HtmlElement) -> list[str]:
     return []
 
 
-def _title_from_head(root: HtmlElement) -> str:
+def _head_title(root: HtmlElement) -> str:
     title = root.find(".//title")
-    text = collapse(title.text_content()) if title is not None else ""
-    match = _TITLE_AFTER_DATE.search(text)
+    return collapse(title.text_content()) if title is not None else ""
+
+
+def _title_from_head(root: HtmlElement) -> str:
+    match = _TITLE_AFTER_DATE.search(_head_title(root))
     return collapse(match.group(1)) if match else ""
