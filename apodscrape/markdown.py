@@ -8,9 +8,16 @@ from urllib.parse import urljoin
 
 from bs4 import Tag
 from bs4.builder import LXMLTreeBuilder
-from markdownify import MarkdownConverter, chomp
+from markdownify import MarkdownConverter
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
+# Characters a browser's URL parser percent-encodes wherever they stand (WHATWG URL: the
+# fragment set, which every other set contains): a broken href that swallowed markup
+# (`href="...515A>organic materials</a> and <a href=`) stays one URL, never markup.
+_PERCENT_ENCODED = {" ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "`": "%60"}
+_ENCODE = re.compile("[" + "".join(_PERCENT_ENCODED) + "]")
+# A destination Markdown reads as one: parentheses balanced, one level deep.
+_BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
 # An * or _ that could open emphasis (CommonMark's left-flanking delimiter; an _ inside a
 # word never does): only those are escaped, so "Sgr A*" and "NGC_1234" stay as written.
 _EMPHASIS_OPENER = re.compile(
@@ -23,8 +30,9 @@ def clean_url(raw: str | None, base: str) -> str | None:
     """An href or src as a browser reads it: absolute, no line breaks, no edge spaces.
 
     Old pages break long hrefs across lines; a browser drops the line breaks and tabs
-    and trims spaces at both ends. Protocol-relative URLs get https. Spaces left inside
-    become %20, so that the URL stays one Markdown link destination.
+    and trims spaces at both ends. Protocol-relative URLs get https. Spaces, quotes and
+    angle brackets left inside are percent-encoded as a browser does, so that the URL
+    stays one Markdown link destination.
     """
     if raw is None:
         return None
@@ -33,7 +41,10 @@ def clean_url(raw: str | None, base: str) -> str | None:
         return None
     if url.startswith("//"):
         url = "https:" + url
-    return urljoin(base, url).replace(" ", "%20")
+    url = urljoin(base, url)
+    if _ENCODE.search(url):
+        url = _ENCODE.sub(lambda m: _PERCENT_ENCODED[m.group()], url)
+    return url
 
 
 def collapse(text: str) -> str:
@@ -100,12 +111,18 @@ class _ApodMarkdown(MarkdownConverter):
         return _EMPHASIS_OPENER.sub(r"\\\g<0>", text)
 
     def convert_a(self, el, text, parent_tags):
-        prefix, suffix, text = chomp(text)
+        # Whitespace at the link's edges stays outside it as one space, a line break too
+        # (markdownify's chomp only sees spaces: "Milky Way\n" lost its space).
+        prefix = " " if text[:1].isspace() else ""
+        suffix = " " if text[-1:].isspace() else ""
+        text = text.strip()
         if not text:
             return " " if prefix or suffix else ""
         url = clean_url(el.get("href"), self.base)
         if url is None:
             return f"{prefix}{text}{suffix}"
+        if not _BALANCED.fullmatch(url):  # es(ic.html: escaped, or the link ends at ")"
+            url = url.replace("(", "\\(").replace(")", "\\)")
         return f"{prefix}[{text}]({url}){suffix}"
 
     def convert_b(self, el, text, parent_tags):
@@ -149,8 +166,11 @@ def to_inline(fragment: str, base: str) -> str:
 
 
 # [text](url) as this module writes links: one level of brackets in the text and of
-# parentheses in the URL (Wikipedia's Mercury_(planet)); URLs hold no whitespace.
-LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)")
+# parentheses in the URL (Wikipedia's Mercury_(planet)), or escaped parentheses; URLs
+# hold no whitespace.
+LINK = re.compile(
+    r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s\\]|\\[()\\]?|\([^()\s]*\))*)\)"
+)
 _SUP_SUB = re.compile(r"</?su[pb]>")
 _ESCAPE = re.compile(r"\\([*_])")
 
