@@ -47,7 +47,7 @@ MOJIBAKE = {
 _MARKUP = re.compile(r"<(?!/?su[pb]>)/?[a-zA-Z!?][^>]*>|</>")
 # The site's lines that may stand between the explanation and the furniture in the
 # oldest pages, which have no <center> around them (reviewed: tests/golden/archive/REVIEW.md).
-_NOTICE_LEADS = re.compile(r"^(?:Tomorrow's picture|Latest APOD)", re.IGNORECASE)
+_NOTICE_LEADS = re.compile(r"^(?:Tomorrow's picture\s*:|Latest APOD)", re.IGNORECASE)
 _LABEL = re.compile(r"Explanation\s*:", re.IGNORECASE)
 _HARD_BREAK = re.compile(r"\\$", re.MULTILINE)
 
@@ -202,8 +202,10 @@ def _credit_problem(before_label: str, day: Day) -> str:
 def _explanation_problem(after_label: str, day: Day) -> str:
     """How the body differs from the words between the label and the furniture."""
     blocks = [block.split() for block in after_label.replace(_RULE, _SEPARATOR).split(_SEPARATOR)]
-    # A poem day sets its explanation in a <center> of its own right after the label.
-    page = next((words for words in blocks if words), [])
+    page = blocks[0]
+    if not page and len(blocks) > 2:
+        # A poem day sets its verse in a <center> right after the label; prose may follow.
+        page = blocks[1] + blocks[2]
     written = plain_text(_HARD_BREAK.sub("", day.explanation)).split()
     if page == written:
         return ""

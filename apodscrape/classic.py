@@ -48,10 +48,12 @@ _TITLE_AFTER_DATE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _EXPLANATION_LABEL = re.compile(r"^explanation\s*:?$", re.IGNORECASE)
-# Lines after the explanation that end it whatever their wording, bold or not (1995).
+# Bold lines after the explanation that end it whatever their wording.
 _TRAILER_LABEL = re.compile(
     r"^(tomorrow'?s picture|next picture|yesterday'?s picture)", re.IGNORECASE
 )
+# The same teaser as plain text opening a paragraph (summer 1995: "<p> Tomorrow's picture: M31").
+_TRAILER_LINE = re.compile(r"^\s*tomorrow'?s picture\s*:", re.IGNORECASE)
 # Labels the editors lead a paragraph of the explanation with (1998-06-05, 1999-01-25):
 # they speak of the day's subject, so they do not end the explanation as a notice does.
 _EDITORIAL_LABEL = re.compile(r"^(update|news|note|editor'?s note)\s*:?$", re.IGNORECASE)
@@ -215,10 +217,25 @@ def _skip_break(stream: list[Event], index: int) -> int:
 
 
 def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> list[str]:
-    """The credit block cut into lines at each <br>, as inline Markdown."""
+    """The credit block cut into lines at each <br>, as inline Markdown.
+
+    The block is the rest of the title's block and the `<center>` blocks that follow it
+    straight away (1996-97 pages give the title, the credit and the copyright a `<center>`
+    each): a new `<center>` starts a new line.
+    """
     lines: list[list[Event]] = [[]]
-    for index in range(start, label):
+    index = start
+    while index < label:
         event = stream[index]
+        if (
+            event.kind == END
+            and event.tag == "center"
+            and (next_center := _next_center(stream, index + 1, label))
+        ):
+            if any(e.kind == TEXT and e.text.strip() for e in lines[-1]):
+                lines.append([])
+            index = next_center + 1
+            continue
         if (event.kind == START and event.tag in _BLOCK_STARTS) or (
             event.kind == END and event.tag in _BLOCK_ENDS
         ):
@@ -228,7 +245,17 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
                 lines.append([])
         else:
             lines[-1].append(event)
+        index += 1
     return [to_inline(to_html(line), base) for line in lines]
+
+
+def _next_center(stream: list[Event], index: int, before: int) -> int | None:
+    """Index of the `<center>` that starts right at `index` (blank text aside), if any."""
+    while index < before and stream[index].kind == TEXT and not stream[index].text.strip():
+        index += 1
+    if index < before and stream[index].kind == START and stream[index].tag == "center":
+        return index
+    return None
 
 
 def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
@@ -251,12 +278,50 @@ def explanation_fragment(fragment: str, base: str) -> str:
     stream = walk(lxml.html.fragment_fromstring(fragment, create_parent="div"))
     label = _explanation_label(stream)
     start = 1 if label is None else _end_of(stream, label) + 1
-    return _explanation(stream, start, base, double_break_ends=True)
+    return _prose(stream, start, base, double_break_ends=True)
 
 
-def _explanation(
-    stream: list[Event], start: int, base: str, *, double_break_ends: bool = False
-) -> str:
+def _explanation(stream: list[Event], start: int, base: str) -> str:
+    """The explanation of a page, from just after its label.
+
+    Poem and haiku days set their verse in a `<center>` right after the label (no `<p>`
+    between them, as there is before the furniture's `<center>` on a day without text):
+    that `<center>` is the explanation's first part, and the prose that may follow it the rest.
+    """
+    index = start
+    while index < len(stream) and (
+        # lxml ends the label's <p> where the <center> starts; a new <p> means furniture
+        (stream[index].kind == END and stream[index].tag == "p")
+        or (stream[index].kind == TEXT and stream[index].text.strip() in ("", ":"))
+    ):
+        index += 1
+    if index < len(stream) and stream[index].kind == START and stream[index].tag == "center":
+        end = _end_of(stream, index)
+        verse = _verse(stream[index + 1 : end], base)
+        prose = _prose(stream, end + 1, base)
+        return "\n\n".join(part for part in (verse, prose) if part)
+    return _prose(stream, start, base)
+
+
+def _verse(events: list[Event], base: str) -> str:
+    """Lines of verse as Markdown hard breaks (a backslash at a line's end), a blank line
+    between stanzas: a line per <br>, a stanza break at an empty line or a <p>."""
+    stanzas: list[list[str]] = [[]]
+    line: list[Event] = []
+    for event in [*events, Event(START, "p", None, "")]:
+        if event.kind == START and event.tag in _LINE_BREAKS:
+            text = to_inline(to_html(line), base)
+            if text:
+                stanzas[-1].append(text)
+            if (not text or event.tag == "p") and stanzas[-1]:
+                stanzas.append([])
+            line = []
+        elif not (event.kind == END and event.tag == "p"):
+            line.append(event)
+    return "\n\n".join("\\\n".join(lines) for lines in stanzas if lines)
+
+
+def _prose(stream: list[Event], start: int, base: str, *, double_break_ends: bool = False) -> str:
     """The explanation from `start` up to the first thing the page puts after it."""
     body: list[Event] = []
     line_start = False  # only a bold that opens a line can be a notice's label
@@ -275,14 +340,15 @@ def _explanation(
             breaks_in_a_row = 0
         if kind == START and (
             tag in _BODY_STARTS
-            # a bold line after a blank line is a site notice, colon or not
-            or (tag in _BOLD and (after_blank_line or _opens_notice(stream, index, line_start)))
+            or (tag in _BOLD and _opens_notice(stream, index, line_start, after_blank_line))
         ):
             break
         if kind == END and tag in _BODY_ENDS:
             break
         if kind == TEXT:
             text = event.text
+            if line_start and _TRAILER_LINE.match(text):
+                break
             if not colon_checked and text.strip():
                 colon_checked = True
                 text = text.lstrip()
@@ -302,12 +368,17 @@ def _explanation(
     return to_markdown(to_html(body), base)
 
 
-def _opens_notice(stream: list[Event], start: int, line_start: bool) -> bool:
+def _opens_notice(stream: list[Event], start: int, line_start: bool, after_blank: bool) -> bool:
     """Whether the bold at `start` begins what the page puts after the explanation:
-    `Tomorrow's picture` wherever it stands, or a label ("APOD's email …:") opening a line."""
+    `Tomorrow's picture` wherever it stands, a bold line after a blank line (colon or not),
+    or a label ("APOD's email …:") opening a line; never an editor's `Update:` or `News:`."""
     end = _end_of(stream, start)
     label = text_of(stream[start:end])
     if _TRAILER_LABEL.match(label):
+        return True
+    if _EDITORIAL_LABEL.match(label):
+        return False
+    if after_blank:
         return True
     if not line_start or not label:
         return False

@@ -168,9 +168,7 @@ def to_inline(fragment: str, base: str) -> str:
 # [text](url) as this module writes links: one level of brackets in the text and of
 # parentheses in the URL (Wikipedia's Mercury_(planet)), or escaped parentheses; URLs
 # hold no whitespace.
-LINK = re.compile(
-    r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s\\]|\\[()\\]?|\([^()\s]*\))*)\)"
-)
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s\\]|\\[()\\]?|\([^()\s]*\))*)\)")
 _SUP_SUB = re.compile(r"</?su[pb]>")
 _ESCAPE = re.compile(r"\\([*_])")
 
