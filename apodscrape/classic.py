@@ -224,6 +224,7 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
     each): a new `<center>` starts a new line.
     """
     lines: list[list[Event]] = [[]]
+    still_open: list[Event] = []  # a link cut by a <br> goes on in the next line (2014-07-02)
     index = start
     while index < label:
         event = stream[index]
@@ -234,6 +235,7 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
         ):
             if any(e.kind == TEXT and e.text.strip() for e in lines[-1]):
                 lines.append([])
+            still_open = []
             index = next_center + 1
             continue
         if (event.kind == START and event.tag in _BLOCK_STARTS) or (
@@ -242,9 +244,13 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
             break
         if event.tag == "br":
             if event.kind == START:
-                lines.append([])
+                lines.append(list(still_open))
         else:
             lines[-1].append(event)
+            if event.kind == START and event.tag == "a":
+                still_open.append(event)
+            elif event.kind == END and still_open and still_open[-1].element is event.element:
+                still_open.pop()
         index += 1
     return [to_inline(to_html(line), base) for line in lines]
 
