@@ -16,6 +16,12 @@ _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
 # (`href="...515A>organic materials</a> and <a href=`) stays one URL, never markup.
 _PERCENT_ENCODED = {" ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "`": "%60"}
 _ENCODE = re.compile("[" + "".join(_PERCENT_ENCODED) + "]")
+# Absolute URLs that urljoin gives back unchanged whatever the base (it only re-assembles
+# their parts): most links. Not those with an empty query or fragment, or `;` parameters,
+# or an upper-case scheme, which it rewrites.
+_AS_JOINED = re.compile(
+    r"(?:https?|mailto|ftp):(?://[^/?#;]+(?:/[^?#;]*)?|[^/?#;][^?#;]*)(?:\?[^#]+)?(?:#.+)?"
+)
 # A destination Markdown reads as one: parentheses balanced, one level deep.
 _BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
 # An * or _ that could open emphasis (CommonMark's left-flanking delimiter; an _ inside a
@@ -41,7 +47,8 @@ def clean_url(raw: str | None, base: str) -> str | None:
         return None
     if url.startswith("//"):
         url = "https:" + url
-    url = urljoin(base, url)
+    if not _AS_JOINED.fullmatch(url):
+        url = urljoin(base, url)
     if _ENCODE.search(url):
         url = _ENCODE.sub(lambda m: _PERCENT_ENCODED[m.group()], url)
     return url
@@ -121,7 +128,7 @@ class _ApodMarkdown(MarkdownConverter):
         url = clean_url(el.get("href"), self.base)
         if url is None:
             return f"{prefix}{text}{suffix}"
-        if not _BALANCED.fullmatch(url):  # es(ic.html: escaped, or the link ends at ")"
+        if ("(" in url or ")" in url) and not _BALANCED.fullmatch(url):  # es(ic.html
             url = url.replace("(", "\\(").replace(")", "\\)")
         return f"{prefix}[{text}]({url}){suffix}"
 
