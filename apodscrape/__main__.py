@@ -2,35 +2,54 @@
 
 convert PATH [--url URL]   the archive file of a saved day (classic page or API JSON)
 check DIR                  every file of an archive against FORMAT.md, one line a problem
+audit PATH... [--list]     saved classic day pages against a second reading, per year
 stats DIR [--plot PNG]     days per year and media type, missing days, copyright share
 export DIR OUT             the archive as one table: OUT.jsonl, OUT.csv or OUT.parquet
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
-audit PATH... [--list]     saved classic day pages against a second reading, per year
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
 
 from .errors import ApodError
-from .tools import audit, check, convert, export, rebuild, stats
 
-TOOLS = (convert, check, audit, stats, export, rebuild)
+# One module of apodscrape.tools a command, with `arguments(parser)` and `run(args)`;
+# only the one asked for is imported, so that a command loads only what it uses.
+TOOLS = {
+    "convert": "print the archive file of a saved day",
+    "check": "check every file of an archive against FORMAT.md",
+    "audit": "check what the parser makes of saved classic day pages, per year",
+    "stats": "days per year and media type, missing days, copyright share",
+    "export": "write an archive as one table (.jsonl, .csv or .parquet)",
+    "rebuild": "rebuild the archive from its raw captures",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(
         prog="python -m apodscrape", description=__doc__.split("\n")[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for tool in TOOLS:
-        tool.register(commands)
+    asked = next((word for word in argv if not word.startswith("-")), None)
+    for name, help in TOOLS.items():
+        command = commands.add_parser(name, help=help, description=help)
+        if name == asked:
+            tool = importlib.import_module(f"{__package__}.tools.{name}")
+            tool.arguments(command)
+            command.set_defaults(run=tool.run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
     except ApodError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `... | head` stopped reading: no traceback (Python's recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

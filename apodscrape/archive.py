@@ -1,4 +1,9 @@
-"""The archive's file format (FORMAT.md): render a Day, read a file back, write atomically."""
+"""The archive, both ways (FORMAT.md): a Day rendered and stored, a file read back strictly.
+
+Write side: render(day), store(directory, day) (written or unchanged), write_atomic.
+Read side: read_day(path) and load(directory), which accept only what FORMAT.md allows.
+Around them: the names of day files, the raw captures' folder, temporaries of a killed run.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,7 @@ import frontmatter
 from frontmatter.default_handlers import BaseHandler
 
 from . import days
+from .errors import ApodError
 from .record import Day
 
 
@@ -35,14 +42,14 @@ class ArchiveHandler(BaseHandler):
 
 
 HANDLER = ArchiveHandler()
+# The front matter's keys, in the order FORMAT.md writes them.
+FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
+# Where a crawl keeps its raw captures: {archive}/warc.
+WARC_DIRNAME = "warc"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 # What write_atomic leaves behind when a crash interrupts it.
 TEMPORARY = re.compile(r"\.ap\d{6}\.txt\..+\.tmp")
-
-# mkstemp creates files readable by their owner only; archive files get the usual mode.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+WRITTEN, UNCHANGED = "written", "unchanged"
 
 
 def front_matter(day: Day) -> dict[str, object]:
@@ -68,9 +75,85 @@ def compose(metadata: dict[str, Any], body: str) -> str:
 
 
 def read(text: str) -> tuple[dict[str, Any], str]:
-    """Front matter and body of an archive file's text."""
+    """Front matter and body of an archive file's text (no check of what they hold)."""
     post = frontmatter.loads(text, handler=HANDLER)
     return dict(post.metadata), post.content
+
+
+def read_text(path: Path) -> str:
+    """The text of an archive file: UTF-8, strictly."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise ApodError(f"cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ApodError(f"not UTF-8 (byte {error.start})") from None
+
+
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The front matter and body of an archive file's text; ApodError if there is none."""
+    if not HANDLER.detect(text):
+        raise ApodError("no front matter: the first line is not ---")
+    try:
+        metadata, body = read(text)
+    except ValueError as error:  # json.JSONDecodeError
+        raise ApodError(f"front matter is not JSON: {error}") from None
+    if not metadata:
+        raise ApodError("no JSON object between the --- lines")
+    return metadata, body
+
+
+def read_day(day: dt.date, path: Path) -> dict[str, Any]:
+    """One day file as a plain record: date, the four keys, explanation; ApodError naming
+    the file when it is not what FORMAT.md allows."""
+    try:
+        metadata, body = read_front_matter(read_text(path))
+        missing = [key for key in FIELDS if key not in metadata]
+        if missing:
+            raise ApodError(f"front matter lacks {', '.join(missing)}")
+        if metadata["canonicalUrl"] != days.canonical_url(day):
+            raise ApodError(f"canonicalUrl {metadata['canonicalUrl']} is not the day {day}")
+    except ApodError as error:
+        raise ApodError(f"{path}: {error}") from None
+    return {"date": day, **{key: metadata[key] for key in FIELDS}, "explanation": body}
+
+
+def load(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The days of an archive directory as plain dicts, oldest first.
+
+    Each day is a dict with date (a datetime.date), title, canonicalUrl, imageUrl (or None),
+    credit (a list of lines) and explanation (the Markdown body). A file that cannot be
+    read as FORMAT.md defines raises ApodError; `python -m apodscrape check` lists them all.
+
+        from apodscrape import load
+
+        days = load("output")
+        days[-1]["date"], days[-1]["title"]
+
+        import pandas  # optional: apodscrape does not depend on it
+        frame = pandas.DataFrame(load("output"))
+        frame.groupby(frame["date"].map(lambda day: day.year)).size()
+    """
+    return [read_day(day, file) for day, file in archive_files(path)]
+
+
+def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path]]:
+    """The day files of an archive directory with their days, oldest first."""
+    found = ((day_of_name(entry.name), entry) for entry in entries(directory))
+    return sorted((day, entry) for day, entry in found if day is not None and entry.is_file())
+
+
+def entries(directory: str | os.PathLike[str]) -> list[Path]:
+    """Everything in a directory, by name; ApodError if it cannot be read."""
+    try:
+        return sorted(Path(directory).iterdir())
+    except OSError as error:
+        raise ApodError(f"cannot read {directory}: {error.strerror}") from None
+
+
+def warc_dir(directory: str | os.PathLike[str]) -> Path:
+    """Where an archive keeps the raw captures of its crawls."""
+    return Path(directory) / WARC_DIRNAME
 
 
 def day_path(directory: str | os.PathLike[str], day: dt.date) -> Path:
@@ -107,22 +190,54 @@ def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:
     return removed
 
 
-def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
+def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> str:
+    """Write a day's file, unless it already has these bytes: WRITTEN or UNCHANGED.
+
+    An unchanged file is left alone, its modification time too.
+    """
+    path = day_path(directory, day.date)
+    data = render(day).encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return UNCHANGED
+    write_atomic(path, data, sync=sync)
+    return WRITTEN
+
+
+def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     """Write a file so that readers and crashes see the old file or the new, never half.
 
     `sync=False` leaves flushing to the disk to the caller (one os.sync() after a bulk
     rewrite): the rename still makes each file whole or absent.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, _FILE_MODE)
-        with os.fdopen(handle, "wb") as file:
-            file.write(text.encode("utf-8"))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+
+    def write(temporary: Path) -> None:
+        with temporary.open("r+b") as file:
+            file.write(payload)
             if sync:
                 file.flush()
                 os.fsync(file.fileno())
+
+    replace_atomic(path, write)
+
+
+def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Have `write` fill a new temporary file beside `path`, then rename it over `path`.
+
+    The temporary is created with the usual mode (0666 less the umask, as any new file),
+    named `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            break
+        except FileExistsError:
+            continue
+    try:
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

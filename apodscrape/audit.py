@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from . import parse_page
-from .decode import decode
 from .errors import ApodError
-from .markdown import plain_text
+from .markdown_text import plain_text
+from .parse.decode import decode
 from .record import Day
 
 # What a page puts around the explanation: labels, teasers, navigation, footer, scripts.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from .markdown import LINK
+from .markdown_text import LINK
 
 # A label: a few words (with & , / - ' or a linked word) then a colon, at the start of a line
 # or after a semicolon, e.g. "Image Credit & [Copyright](...):" or "; Processing:".

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from scrapy.exporters import CsvItemExporter
+
+from .table import csv_cell
 
 
 class CsvDayExporter(CsvItemExporter):
@@ -16,14 +17,3 @@ class CsvDayExporter(CsvItemExporter):
         if isinstance(value, list | dict):
             return csv_cell(value)
         return super().serialize_field(field, name, value)
-
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell: a list of strings one per line, other structures as JSON, None empty."""
-    if value is None:
-        return ""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "\n".join(value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value

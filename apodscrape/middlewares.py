@@ -13,7 +13,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from .warc import DIRNAME, CaptureWriter
+from .archive import warc_dir
+from .warc import CaptureWriter
 
 
 class CaptureMiddleware:
@@ -29,7 +30,7 @@ class CaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("APOD_WARC_ENABLED"):
             raise NotConfigured
-        directory = settings.get("APOD_WARC_DIR") or Path(settings["APOD_OUTPUT_DIR"]) / DIRNAME
+        directory = settings.get("APOD_WARC_DIR") or warc_dir(settings["APOD_OUTPUT_DIR"])
         middleware = cls(CaptureWriter(Path(directory)))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

@@ -14,7 +14,7 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
 
-from . import archive, days
+from . import archive, days, media
 from .record import CLASSIC, Day
 
 logger = logging.getLogger(__name__)
@@ -41,15 +41,12 @@ class WriteDayPipeline:
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 
     def process_item(self, item: Day) -> Day:
-        path = archive.day_path(self.output_dir, item.date)
-        text = archive.render(item)
-        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
-            self.stats.inc_value("apod/unchanged")
-            logger.debug("%s: unchanged", path.name)
-            return item
-        archive.write_atomic(path, text)
-        self.stats.inc_value("apod/written")
-        logger.info("%s: written (%s)", path.name, item.title)
+        outcome = archive.store(self.output_dir, item)
+        self.stats.inc_value(f"apod/{outcome}")
+        if outcome == archive.WRITTEN:
+            logger.info("%s: written (%s)", days.stem(item.date), item.title)
+        else:
+            logger.debug("%s: unchanged", days.stem(item.date))
         return item
 
 
@@ -96,13 +93,8 @@ def media_url(day: Day) -> str | None:
     fetched from the host that served the page (a mirror keeps its copies), although the
     record names them at apod.nasa.gov."""
     url = day.hd_image_url or day.image_url
-    if url is None or urlsplit(url).hostname in _EMBED_HOSTS or "/embed/" in url:
+    if url is None or media.is_embed(url):
         return None
     if day.source == CLASSIC and url.startswith(days.CANONICAL_BASE):
         return urljoin(day.source_url, url.removeprefix(days.CANONICAL_BASE))
     return url
-
-
-_EMBED_HOSTS = frozenset(
-    {"www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com"}
-)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .credits import Credit, asserts_copyright, split_credits
-from .markdown import plain_text
+from .markdown_text import plain_text
 
 IMAGE, VIDEO, OTHER = "image", "video", "other"
 CLASSIC, SCIENCE = "classic", "science"
@@ -17,8 +17,8 @@ CLASSIC, SCIENCE = "classic", "science"
 class Day:
     """One APOD day, as parsed from a classic page or a science.nasa.gov JSON record.
 
-    It is also the spider's item: feed exports (`-O apod.jsonl`) write its fields in this
-    order, under the names of EXPORT_NAMES.
+    It is also the spider's item: feed exports (`-O apod.jsonl`) write its fields under
+    the names of table.FEED_FIELDS.
     """
 
     date: dt.date
@@ -35,31 +35,20 @@ class Day:
     keywords: list[str] = field(default_factory=list)  # the page's meta keywords
     source: str = CLASSIC  # CLASSIC or SCIENCE
     source_url: str = ""  # the address the record was read from
-    raw_sha256: str = ""  # of the response body it was read from (set by the spider)
+    raw_sha256: str = ""  # of the raw answer it was read from (set by the parser)
     media_files: list[dict[str, Any]] = field(default_factory=list)  # set by MediaPipeline
 
     def __post_init__(self) -> None:
-        self.credits = split_credits(self.credit)
-        self.copyright = asserts_copyright(self.credits)
-        self.explanation_text = plain_text(self.explanation)
+        self.credits, self.copyright, self.explanation_text = derived(self.credit, self.explanation)
 
 
-# Field -> column name in exports: the archive format's camelCase.
-EXPORT_NAMES = {
-    "date": "date",
-    "title": "title",
-    "canonical_url": "canonicalUrl",
-    "media_type": "mediaType",
-    "image_url": "imageUrl",
-    "hd_image_url": "hdImageUrl",
-    "credit": "credit",
-    "credits": "credits",
-    "copyright": "copyright",
-    "explanation": "explanation",
-    "explanation_text": "explanationText",
-    "keywords": "keywords",
-    "source": "source",
-    "source_url": "sourceUrl",
-    "raw_sha256": "rawSha256",
-    "media_files": "mediaFiles",
-}
+class Derived(NamedTuple):
+    credits: list[Credit]
+    copyright: bool
+    explanation_text: str
+
+
+def derived(credit: list[str], explanation: str) -> Derived:
+    """What follows from a day's credit lines and body: roles, copyright, plain text."""
+    credits = split_credits(credit)
+    return Derived(credits, asserts_copyright(credits), plain_text(explanation))

@@ -1,7 +1,7 @@
 """Scrapy settings of apodscrape: polite to NASA by default, quiet under cron."""
 
 from apodscrape import __version__
-from apodscrape.record import EXPORT_NAMES
+from apodscrape.table import FEED_FIELDS
 
 BOT_NAME = "apodscrape"
 SPIDER_MODULES = ["apodscrape.spiders"]
@@ -63,6 +63,6 @@ ITEM_PIPELINES = {
 }
 APOD_MEDIA_MAXSIZE = 512 * 1024 * 1024  # the largest media file kept (some TIFFs are huge)
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORT_FIELDS = EXPORT_NAMES  # every field of Day, in order, under its camelCase name
+FEED_EXPORT_FIELDS = FEED_FIELDS  # every column of the table, in order, then media files
 FEED_EXPORTERS = {"csv": "apodscrape.exporters.CsvDayExporter"}
 LOG_LEVEL = "INFO"

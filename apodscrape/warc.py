@@ -4,7 +4,6 @@ so that the archive can be rebuilt offline when the parser improves."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -19,16 +18,13 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from . import parse_page
-from .decode import decode
 from .errors import ApodError
+from .parse import parse_listing, parse_page
+from .parse.science import is_listing
 from .record import Day
-from .science import API_PATH, parse_science_list
 
 logger = logging.getLogger(__name__)
 
-# Where captures go by default: {APOD_OUTPUT_DIR}/warc.
-DIRNAME = "warc"
 # Headers that describe the bytes on the wire, not the (decoded) body kept here.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
@@ -112,16 +108,11 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
 def days_of(capture: Capture) -> list[Day] | str:
     """The days one capture gives (a list page gives several), or why it gives none."""
     try:
-        if f"{API_PATH}?" in capture.url:
-            days = parse_science_list(decode(capture.body), capture.url)
-        else:
-            days = [parse_page(capture.body, capture.url)]
+        if is_listing(capture.url):
+            return parse_listing(capture.body, capture.url)
+        return [parse_page(capture.body, capture.url)]
     except ApodError as error:
         return f"{capture.url}: {error}"
-    checksum = hashlib.sha256(capture.body).hexdigest()
-    for day in days:
-        day.raw_sha256 = checksum
-    return days
 
 
 _CHUNK = 64  # captures handed to a worker process at a time

@@ -36,8 +36,8 @@ from pathlib import Path
 import lxml.html
 
 from apodscrape import parse_page, render
+from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
-from apodscrape.warc import DIRNAME
 
 from .sitesim import STATS_PATH
 
@@ -334,7 +334,7 @@ def row_cron(bench: Bench) -> list[Row]:
 def row_rebuild(bench: Bench) -> list[Row]:
     target = ">= 1000 days/s"
     crawl = bench.classic_crawl()
-    captures = crawl.output / DIRNAME
+    captures = warc_dir(crawl.output)
     out = bench.workdir / "rebuilt"
     command = [sys.executable, "-m", "apodscrape", "rebuild", "--warc", str(captures)]
     started = time.perf_counter()

@@ -12,7 +12,7 @@ import pytest
 
 from apodscrape import render
 from apodscrape.archive import compose, front_matter
-from apodscrape.record import EXPORT_NAMES
+from apodscrape.table import FEED_FIELDS as EXPORT_NAMES
 from apodscrape.tools.check import LEAKS, problems
 
 from .archives import a_day, write_days

@@ -20,7 +20,7 @@ from apodscrape import (
     parse_page,
     render,
 )
-from apodscrape.classic import explanation_fragment
+from apodscrape.parse.classic import explanation_fragment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "classic"
 APOD = "https://apod.nasa.gov/apod/"

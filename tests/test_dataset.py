@@ -10,7 +10,7 @@ import pytest
 
 import apodscrape
 from apodscrape import ApodError, load
-from apodscrape.dataset import media_type
+from apodscrape.media import media_type
 from apodscrape.record import IMAGE, OTHER, VIDEO
 
 from .archives import a_day, corpus_days, write_days

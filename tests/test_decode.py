@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apodscrape.decode import decode
 from apodscrape.errors import NotADayPage
+from apodscrape.parse.decode import decode
 
 
 @pytest.mark.parametrize(

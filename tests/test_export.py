@@ -14,7 +14,8 @@ import pytest
 
 from apodscrape import load
 from apodscrape.__main__ import main
-from apodscrape.tools.export import COLUMNS, row
+from apodscrape.table import NAMES as COLUMNS
+from apodscrape.table import row
 
 from .archives import a_day, write_days
 from .test_cli import apodscrape

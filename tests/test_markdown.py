@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apodscrape.markdown import clean_url, plain_text, to_inline, to_markdown
+from apodscrape.markdown_text import plain_text
+from apodscrape.parse.markdown import clean_url, to_inline, to_markdown
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
 

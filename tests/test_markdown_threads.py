@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from apodscrape.markdown import to_inline, to_markdown
+from apodscrape.parse.markdown import to_inline, to_markdown
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
 OTHER_BASE = "https://apod.nasa.gov/apod/lib/about_apod.html"

@@ -15,7 +15,7 @@ import pytest
 from apodscrape import parse_page
 from apodscrape.credits import asserts_copyright, split_credits
 from apodscrape.days import CANONICAL_BASE
-from apodscrape.record import EXPORT_NAMES
+from apodscrape.table import FEED_FIELDS as EXPORT_NAMES
 
 from .conftest import ROOT
 from .localsite import LocalSite

@@ -11,7 +11,8 @@ import pytest
 
 from apodscrape import NotADayPage, WrongDayError, parse_page, render
 from apodscrape.__main__ import main
-from apodscrape.science import is_not_found, parse_science_list
+from apodscrape.parse import parse_listing
+from apodscrape.parse.science import is_not_found
 
 API = "https://science.nasa.gov/wp-json/wp/v2/apod-basic/"
 DAM = "https://assets.science.nasa.gov/content/dam/science/cds/apod/apod/"
@@ -132,7 +133,7 @@ def test_no_invented_copyright_label(sample) -> None:
     ],
 )
 def test_list_samples(sample, name: str, expected: list[tuple[str, str, str, str]]) -> None:
-    days = parse_science_list(sample(name).decode(), "https://science.nasa.gov/x")
+    days = parse_listing(sample(name), "https://science.nasa.gov/x")
     assert [(d.date.isoformat(), d.title, d.image_url, d.credit[0]) for d in days] == expected
     for day in days:
         assert len(day.credit) == 1
@@ -142,7 +143,7 @@ def test_list_samples(sample, name: str, expected: list[tuple[str, str, str, str
 
 def test_single_day_and_list_element_agree(sample) -> None:
     single = parse_page(sample("apod-basic-150603.json"), API + "150603")
-    listed = parse_science_list(sample("apod-basic-list-150603-150604.json").decode(), API)[1]
+    listed = parse_listing(sample("apod-basic-list-150603-150604.json"), API)[1]
     assert render(single) == render(listed)
 
 

@@ -17,7 +17,7 @@ import pytest
 from apodscrape import parse_page
 from apodscrape.archive import read
 from apodscrape.days import canonical_url
-from apodscrape.decode import decode
+from apodscrape.parse.decode import decode
 from bench import sitesim
 from bench.sitesim import Faults, SiteSim
 

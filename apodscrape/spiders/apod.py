@@ -16,7 +16,6 @@ Sources (argument `source`, setting APOD_SOURCE):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
@@ -26,8 +25,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from .. import archive, days, parse_page, science
+from .. import archive, days
 from ..errors import ApodError, DateArgumentError, WrongDayError
+from ..parse import parse_listing, parse_page, science
 from ..record import Day
 
 AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
@@ -185,7 +185,6 @@ class ApodSpider(scrapy.Spider):
             except ApodError as error:
                 yield from self.classic_unusable(day, str(error))
             else:
-                record.raw_sha256 = _checksum(response)
                 yield record
         yield from self.next_classic(self.classic_parallel if probe else 1)
 
@@ -261,7 +260,6 @@ class ApodSpider(scrapy.Spider):
         except ApodError as error:
             self.fail(day, str(error))
             return None
-        record.raw_sha256 = _checksum(response)
         return record
 
     def science_day_error(self, failure: Failure) -> None:
@@ -287,15 +285,13 @@ class ApodSpider(scrapy.Spider):
         page_size: int | None,
     ) -> Iterator[Any]:
         try:
-            records = science.parse_science_list(response.text, response.url)
+            records = parse_listing(response.body, response.url)
         except ApodError as error:
             yield from self.list_fallback(pending, f"{response.url}: {error}")
             return
-        checksum = _checksum(response)
         for record in records:
             if record.date in pending:
                 pending.discard(record.date)
-                record.raw_sha256 = checksum
                 yield record
         # The API may cap per_page below what was asked: the first page's length is the cap.
         page_size = page_size or len(records)
@@ -329,11 +325,6 @@ class ApodSpider(scrapy.Spider):
         """A day lost for this run: logged, counted, no file; the next run tries it again."""
         self.crawler.stats.inc_value("apod/failed")
         self.logger.error("%s: failed: %s", day, reason)
-
-
-def _checksum(response: Response) -> str:
-    """The checksum a record keeps of the response it was read from."""
-    return hashlib.sha256(response.body).hexdigest()
 
 
 def _is_page_of(url: str, day: dt.date) -> bool:

@@ -1,1 +1,2 @@
-"""The tools of `python -m apodscrape`: one module a command, each with `register()`."""
+"""The tools of `python -m apodscrape`: one module a command, each with `arguments(parser)`
+and `run(args)`; none of them loads Scrapy."""

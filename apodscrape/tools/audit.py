@@ -20,10 +20,7 @@ _TARS = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")
 _CHUNK = 64  # pages handed to a worker process at a time
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "audit", help="check what the parser makes of saved classic day pages, per year"
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="+",
@@ -33,7 +30,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--list", action="store_true", help="one line per failed or flagged page")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,24 +10,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import dataset, days
+from .. import archive, days
 from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
-from ..markdown import LINK, collapse
-from ..warc import DIRNAME
+from ..markdown_text import LINK
+from ..parse.markdown import collapse
 
 BOM = "\ufeff"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("check", help="check every file of an archive against FORMAT.md")
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = [p for p in dataset.entries(args.directory) if not (p.name == DIRNAME and p.is_dir())]
+    paths = [
+        p
+        for p in archive.entries(args.directory)
+        if not (p.name == archive.WARC_DIRNAME and p.is_dir())
+    ]
     count = 0
     for path in paths:
         for problem in problems(path):
@@ -45,18 +47,18 @@ def problems(path: Path) -> list[str]:
     if day is None or not path.is_file():
         return ["not an archive file (apYYMMDD.txt)"]
     try:
-        text = dataset.read_text(path)
+        text = archive.read_text(path)
     except ApodError as error:
         return [str(error)]
     found = _byte_problems(text)
     # Read on past the byte problems already reported, so that each is reported once.
     text = text.removeprefix(BOM).replace("\r\n", "\n")
     try:
-        metadata, body = dataset.read_front_matter(text)
+        metadata, body = archive.read_front_matter(text)
     except ApodError as error:
         return [*found, str(error)]
-    if list(metadata) != list(dataset.FIELDS):
-        keys, wanted = ", ".join(metadata), ", ".join(dataset.FIELDS)
+    if list(metadata) != list(archive.FIELDS):
+        keys, wanted = ", ".join(metadata), ", ".join(archive.FIELDS)
         found.append(f"front matter keys are {keys}; FORMAT.md has {wanted}, in this order")
     elif not found:
         found += _rendering_problems(text, metadata, body)
@@ -81,7 +83,7 @@ def _byte_problems(text: str) -> list[str]:
 
 
 def _rendering_problems(text: str, metadata: dict[str, Any], body: str) -> list[str]:
-    expected = compose({key: metadata[key] for key in dataset.FIELDS}, body)
+    expected = compose({key: metadata[key] for key in archive.FIELDS}, body)
     if text == expected:
         return []
     at = next(i for i, (a, b) in enumerate(zip_longest(text, expected)) if a != b)

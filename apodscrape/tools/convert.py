@@ -6,18 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import parse_page, render, science
+from .. import parse_page, render
 from ..days import CANONICAL_BASE, day_in_name
 from ..errors import ApodError
+from ..parse import science
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("convert", help="print the archive file of a saved day")
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", help="a saved page (apYYMMDD.html, astropix.html, apod-basic-YYMMDD.json)"
     )
     parser.add_argument("--url", help="the address it was saved from (default: from its name)")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

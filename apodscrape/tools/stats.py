@@ -9,29 +9,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import dataset, days
-from ..credits import asserts_copyright, split_credits
+from .. import archive, days
 from ..errors import ApodError
-from ..record import IMAGE, OTHER, VIDEO
+from ..media import media_type
+from ..record import IMAGE, OTHER, VIDEO, derived
 
 MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "stats", help="days per year and media type, missing days, copyright share"
-    )
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
     parser.add_argument(
         "--plot",
         metavar="FILE.png",
         help="also draw days per year by media type (needs apodscrape[plot])",
     )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    records = dataset.load(args.directory)
+    records = archive.load(args.directory)
     if not records:
         raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
     if args.plot:  # before any output: a missing matplotlib leaves only its error line
@@ -63,7 +59,7 @@ def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
     """Days per year and media type (from imageUrl), oldest year first."""
     years: dict[int, Counter[str]] = {}
     for record in records:
-        kind = dataset.media_type(record["imageUrl"])
+        kind = media_type(record["imageUrl"])
         years.setdefault(record["date"].year, Counter())[kind] += 1
     return dict(sorted(years.items()))
 
@@ -81,7 +77,7 @@ def ranges(dates: list[dt.date]) -> list[str]:
 
 def copyrighted(credit: list[str]) -> bool:
     """Whether a day's credit asserts copyright (a Copyright label, in any case, or ©)."""
-    return asserts_copyright(split_credits(credit))
+    return derived(credit, "").copyright
 
 
 def plot(years: dict[int, Counter[str]], path: Path) -> None:

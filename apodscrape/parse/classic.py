@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml.html import HtmlElement
 
-from . import days
-from .errors import NotADayPage
+from .. import days
+from ..errors import NotADayPage
+from ..media import MEDIA_FILE
+from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
 from .markdown import clean_url, collapse, to_inline, to_markdown
-from .record import CLASSIC, IMAGE, OTHER, VIDEO, Day
 from .stream import END, START, TEXT, Event, text_of, to_html, walk
 
 _MONTH_NAMES = [
@@ -73,10 +74,6 @@ _BLOCK_ENDS = frozenset({"p", "center", "td", "tr", "table", "div", "body"})
 _BODY_STARTS = frozenset({"center", "hr", "table", "tr", "td", "th", "h1", "h2", "h3", "form"})
 _BODY_ENDS = frozenset({"center", "td", "tr", "table", "body"})
 _LINE_BREAKS = frozenset({"br", "p"})
-_MEDIA_FILE = re.compile(
-    r"\.(?:jpe?g|png|gif|tiff?|webp|avif|bmp|svg|mp4|m4v|mov|webm|ogv|avi|mpe?g|fits?)$",
-    re.IGNORECASE,
-)
 
 
 def parse_classic(text: str, url: str) -> Day:
@@ -431,7 +428,7 @@ def _hi_res(image: HtmlElement, base: str) -> str | None:
         return None
     url = clean_url(href, base)
     path = urlsplit(url).path if url else ""
-    if _MEDIA_FILE.search(path) or "/apod/image/" in path:
+    if MEDIA_FILE.search(path) or "/apod/image/" in path:
         return url
     return None  # a picture that links to a web page (an external video, an article)
 

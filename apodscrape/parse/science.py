@@ -13,11 +13,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from . import days
+from .. import days
+from ..errors import NotADayPage
+from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
 from .classic import explanation_fragment, page_media
-from .errors import NotADayPage
 from .markdown import collapse, to_inline
-from .record import IMAGE, OTHER, SCIENCE, VIDEO, Day
 
 SCIENCE_BASE = "https://science.nasa.gov/"
 API_PATH = "wp-json/wp/v2/apod-basic"
@@ -47,6 +47,11 @@ def load_json(text: str) -> Any:
     if isinstance(data, dict) and "code" in data and "date" not in data:
         raise NotADayPage(f"the API answered {data.get('code')}: {data.get('message')}")
     return data
+
+
+def is_listing(url: str) -> bool:
+    """Whether an address asks the list form of the API (a page of a range of days)."""
+    return f"{API_PATH}?" in url
 
 
 def is_not_found(text: str) -> bool:
@@ -82,14 +87,6 @@ def parse_science(record: dict[str, Any], url: str) -> Day:
         source=SCIENCE,
         source_url=url,
     )
-
-
-def parse_science_list(text: str, url: str) -> list[Day]:
-    """The Days of one page of the list form of the API."""
-    data = load_json(text)
-    if not isinstance(data, list):
-        raise NotADayPage("expected a list of apod-basic records")
-    return [parse_science(record, url) for record in data]
 
 
 def _credit_lines(credit: str, base: str) -> list[str]:

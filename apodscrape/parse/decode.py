@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from .errors import NotADayPage
+from ..errors import NotADayPage
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
