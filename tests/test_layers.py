@@ -1,0 +1,105 @@
+"""The walls of the house: the parser and the offline tools never load Scrapy or Twisted,
+and only the Scrapy layer imports them."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "apodscrape"
+# The Scrapy layer: the crawl and what plugs into it.
+SCRAPY_LAYER = ("spiders", "commands", "pipelines.py", "middlewares.py", "extensions.py",
+                "settings.py", "exporters.py")  # fmt: skip
+FRAMEWORKS = ("scrapy", "twisted")
+
+
+def _imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def _outside_the_scrapy_layer() -> list[Path]:
+    return [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).parts[0] not in SCRAPY_LAYER
+    ]
+
+
+def test_the_layers_are_where_the_readme_says() -> None:
+    names = {path.relative_to(PACKAGE).as_posix() for path in _outside_the_scrapy_layer()}
+    assert {"parse/__init__.py", "parse/classic.py", "archive.py", "table.py"} <= names
+    assert "spiders/apod.py" not in names
+
+
+@pytest.mark.parametrize(
+    "path", _outside_the_scrapy_layer(), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+)
+def test_no_module_outside_the_scrapy_layer_imports_scrapy(path: Path) -> None:
+    assert not _imported_roots(path) & set(FRAMEWORKS)
+
+
+def _loaded_frameworks(code: str) -> list[str]:
+    """The Scrapy and Twisted modules a fresh interpreter has loaded after running `code`."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r})))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_the_parser_loads_no_framework(spec: Path) -> None:
+    page = spec / "ap250105.reconstructed.html"
+    code = (
+        "import apodscrape\n"
+        f"day = apodscrape.parse_page(open({str(page)!r}, 'rb').read(),"
+        " 'https://apod.nasa.gov/apod/ap250105.html')\n"
+        "apodscrape.render(day)"
+    )
+    assert _loaded_frameworks(code) == []
+
+
+def _tool_runs(tmp: Path, spec: Path) -> dict[str, list[str]]:
+    page = tmp / "ap250105.html"
+    page.write_bytes((spec / "ap250105.reconstructed.html").read_bytes())
+    archive = tmp / "archive"
+    archive.mkdir()
+    (archive / "ap250105.txt").write_bytes((spec / "ap250105.txt").read_bytes())
+    return {
+        "convert": ["convert", str(page)],
+        "check": ["check", str(archive)],
+        "audit": ["audit", str(page), "--jobs", "1"],
+        "stats": ["stats", str(archive)],
+        "export": ["export", str(archive), str(tmp / "apod.csv")],
+        "rebuild": ["rebuild", "--out", str(tmp / "rebuilt"), "--warc", str(tmp)],
+    }
+
+
+@pytest.mark.parametrize("tool", ["convert", "check", "audit", "stats", "export", "rebuild"])
+def test_every_offline_tool_loads_no_framework(tool: str, tmp_path: Path, spec: Path) -> None:
+    arguments = _tool_runs(tmp_path, spec)[tool]
+    code = f"from apodscrape.__main__ import main\nassert main({arguments!r}) == 0"
+    assert _loaded_frameworks(code) == []
+
+
+def test_the_tools_cover_every_command() -> None:
+    from apodscrape.__main__ import TOOLS
+
+    assert sorted(TOOLS) == sorted(["convert", "check", "audit", "stats", "export", "rebuild"])
