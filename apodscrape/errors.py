@@ -5,8 +5,8 @@ class ApodError(Exception):
     """Base of every error apodscrape reports as one line instead of a traceback."""
 
 
-class DateArgumentError(ApodError):
-    """A date argument that is malformed, out of the archive's range, or inverted."""
+class ArgumentError(ApodError):
+    """A spider argument or APOD_* setting that is unknown, malformed or out of range."""
 
 
 class NotADayPage(ApodError):

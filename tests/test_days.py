@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from apodscrape.days import day_in_name, runs, select_days, stem, today_eastern
-from apodscrape.errors import DateArgumentError
+from apodscrape.days import day_in_name, runs, stem, today_eastern
+from apodscrape.errors import ArgumentError
+from apodscrape.plan import select_days
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -44,7 +45,7 @@ def test_dates_are_sorted_and_deduplicated() -> None:
     ],
 )
 def test_bad_arguments(arguments: dict[str, str]) -> None:
-    with pytest.raises(DateArgumentError):
+    with pytest.raises(ArgumentError):
         select_days(today=TODAY, **arguments)
 
 

@@ -148,6 +148,11 @@ def test_scrapy_crawl_writes_the_documented_example(site, spec, tmp_path) -> Non
             "error: start=2025-02-01 is after end=2025-01-01",
         ),
         (["-a", "start=2025-01-01", "-a", "dates=2025-01-02"], "error: give either dates="),
+        (["-a", "stat=2025-01-01"], "error: -a stat=: no such argument (the apod spider takes"),
+        (["-a", "media=maybe"], "error: media='maybe' is neither 1 (on) nor 0 (off)"),
+        (["-a", "source=nasa"], "error: source='nasa' is not one of auto, classic, science"),
+        (["-s", "APOD_SCIENCE_PER_PAGE=abc"], "error: APOD_SCIENCE_PER_PAGE='abc' is not a whole"),
+        (["-s", "APOD_SOURCE=web"], "error: APOD_SOURCE='web' is not one of auto, classic"),
     ],
 )
 def test_bad_dates_exit_non_zero_with_one_line(site, tmp_path, arguments, message) -> None:

@@ -7,9 +7,9 @@ import asyncio
 import sys
 
 from scrapy.commands import crawl
-from scrapy.spiderloader import get_spider_loader
 
 from ..errors import ApodError
+from ..plan import parse_arguments, read_settings
 
 EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
 EXIT_BAD_ARGUMENTS = 2
@@ -24,13 +24,11 @@ class Command(crawl.Command):
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() reports Scrapy's own usage error
-        spider_class = get_spider_loader(self.settings).load(args[0])
-        check = getattr(spider_class, "requested_days", None)
-        if check is not None:
-            try:
-                check(**opts.spargs)
-            except ApodError as error:
-                _refuse(error)
+        try:  # the project's one spider, apod: its arguments and settings, checked up front
+            parse_arguments(opts.spargs)
+            read_settings(self.settings)
+        except ApodError as error:
+            _refuse(error)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

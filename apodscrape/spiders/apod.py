@@ -26,12 +26,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from .. import archive, days
-from ..errors import ApodError, DateArgumentError, WrongDayError
+from ..errors import ApodError, WrongDayError
 from ..parse import parse_listing, parse_page, science
+from ..plan import AUTO, CLASSIC, SCIENCE, make_plan, parse_arguments, read_settings
 from ..record import Day
 
-AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
-SOURCES = (AUTO, CLASSIC, SCIENCE)
 # Since the 2026 move, the classic site redirects every day page; days from then on are
 # published on science.nasa.gov only, so `auto` takes them from its API without asking.
 SCIENCE_ONLY_SINCE = dt.date(2026, 9, 1)
@@ -41,117 +40,79 @@ _REDIRECTS = [301, 302, 303, 307, 308]
 class ApodSpider(scrapy.Spider):
     """Mirror APOD days into the archive.
 
-    Arguments (`-a name=value`): `start` and `end` (ISO dates; `end` defaults to today in
-    US Eastern time), or `dates` (comma-separated ISO dates); `source` (auto, classic,
-    science); `refresh` (days fetched again though archived: a number, or all); `media=1`
-    (download each day's media too).
+    Arguments (`-a name=value`, checked by plan.parse_arguments): `start` and `end` (ISO
+    dates; `end` defaults to today in US Eastern time), or `dates` (comma-separated ISO
+    dates); `source` (auto, classic, science); `refresh` (days fetched again though
+    archived: a number, or all); `media=1` (download each day's media too).
     """
 
     name = "apod"
 
-    def __init__(
-        self,
-        start: str | None = None,
-        end: str | None = None,
-        dates: str | None = None,
-        source: str | None = None,
-        refresh: str | None = None,
-        media: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # Taken here, not left to Scrapy: an `-a start=` attribute would shadow start().
-        super().__init__(**kwargs)
-        self.requested = self.requested_days(
-            start=start, end=end, dates=dates, source=source, refresh=refresh
-        )
-        self.refresh = days.parse_refresh(refresh)
-        self.media = media is not None and media.strip().lower() in ("1", "true", "yes", "on")
-        self.source_argument = source
-        self.days: list[dt.date] = []  # what this run fetches: see from_crawler
-        self.skipped: list[dt.date] = []
+    def __init__(self, **arguments: str) -> None:
+        super().__init__()
+        # Checked here, not left to Scrapy: an `-a start=` attribute would shadow start().
+        self.arguments = parse_arguments(arguments)
+        self.classic_queue: list[dt.date] = []  # days still to ask of the classic site
+        self.classic_in_flight = 0  # classic requests asked and not yet answered
+        self.classic_probed = False  # set once auto's first classic request is answered
         self.classic_moved = False  # set once the classic site is seen redirecting
-        self.classic_queue: list[
-            dt.date
-        ] = []  # days still to ask of the classic site, oldest first
 
-    @staticmethod
-    def requested_days(
-        start: str | None = None,
-        end: str | None = None,
-        dates: str | None = None,
-        source: str | None = None,
-        refresh: str | None = None,
-        **_: Any,
-    ) -> list[dt.date] | None:
-        """The days the arguments name (None: continue from the archive); DateArgumentError
-        if any argument is wrong."""
-        if source is not None and source not in SOURCES:
-            raise DateArgumentError(f"source={source!r} is not one of {', '.join(SOURCES)}")
-        days.parse_refresh(refresh)
-        return days.select_days(start=start, end=end, dates=dates, today=days.today_eastern())
+    @property
+    def media(self) -> bool:
+        """Whether each day's media is downloaded too (MediaPipeline)."""
+        return self.arguments.media
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ApodSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.source = spider.source_argument or settings.get("APOD_SOURCE")
-        if spider.source not in SOURCES:
-            raise DateArgumentError(f"APOD_SOURCE={spider.source!r} is not one of {SOURCES}")
-        spider.classic_url = settings.get("APOD_CLASSIC_URL")
-        spider.science_url = settings.get("APOD_SCIENCE_URL")
-        spider.per_page = settings.getint("APOD_SCIENCE_PER_PAGE")
-        spider.classic_parallel = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        spider.config = read_settings(crawler.settings)
         # Incremental: what the archive already has is not asked again (but the refresh window).
-        archived = archive.archived_days(settings.get("APOD_OUTPUT_DIR"))
-        requested = spider.requested
-        if requested is None:
-            requested = days.continue_range(archived, spider.refresh, days.today_eastern())
-        spider.days, spider.skipped = days.plan(requested, archived, spider.refresh)
+        archived = archive.archived_days(crawler.settings.get("APOD_OUTPUT_DIR"))
+        spider.plan = make_plan(spider.arguments, spider.config, archived, days.today_eastern())
+        # auto takes from the API what the classic site does not give; classic never does
+        spider.api_fallback = spider.plan.source == AUTO
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        stats = self.crawler.stats
-        stats.set_value("apod/days", len(self.days) + len(self.skipped))
-        for day in self.skipped:
+        plan, stats = self.plan, self.crawler.stats
+        stats.set_value("apod/days", len(plan.fetch) + len(plan.skipped))
+        for day in plan.skipped:
             if day in days.KNOWN_GAPS:
                 self.missing(day)  # APOD never had it: no need to ask
             else:
                 stats.inc_value("apod/skipped")
-        if not self.days:
+        if not plan.fetch:
             self.logger.info("nothing to fetch: the archive has every day asked for")
             return
         self.logger.info(
             "%d day(s) to fetch from %s to %s (%d more not asked: archived or known gaps), "
             "source %s",
-            len(self.days),
-            self.days[0],
-            self.days[-1],
-            len(self.skipped),
-            self.source,
+            len(plan.fetch),
+            plan.fetch[0],
+            plan.fetch[-1],
+            len(plan.skipped),
+            plan.source,
         )
-        if self.source == SCIENCE:
-            for request in self.science_requests(self.days):
-                yield request
-            return
-        if self.source == CLASSIC:
-            self.classic_queue = list(self.days)
-            for request in self.next_classic(self.classic_parallel):
-                yield request
-            return
-        # auto: days published since the move exist only on science.nasa.gov; for older
-        # days the newest probes the classic site, and its answer decides for the others.
-        older = [day for day in self.days if day < SCIENCE_ONLY_SINCE]
-        for request in self.science_requests(d for d in self.days if d >= SCIENCE_ONLY_SINCE):
+        # Days published since the move exist only on science.nasa.gov (auto asks the API
+        # for them); in auto the newest older day probes the classic site first, and its
+        # answer decides for the others.
+        if plan.source == SCIENCE:
+            from_api = plan.fetch
+        elif plan.source == AUTO:
+            from_api = [day for day in plan.fetch if day >= SCIENCE_ONLY_SINCE]
+        else:
+            from_api = []
+        for request in self.science_requests(from_api):
             yield request
-        if older:
-            self.classic_queue = older[:-1]
-            yield self.classic_request(older[-1], probe=True)
+        self.classic_queue = [day for day in plan.fetch if day not in set(from_api)]
+        for request in self.refill_classic():
+            yield request
 
     # --- the classic site ----------------------------------------------------------------
 
     def classic_request(self, day: dt.date, probe: bool = False) -> scrapy.Request:
         return scrapy.Request(
-            f"{self.classic_url}{days.stem(day)}.html",
+            f"{self.config.classic_url}{days.stem(day)}.html",
             callback=self.parse_classic,
             errback=self.classic_error,
             cb_kwargs={"day": day, "probe": probe},
@@ -163,51 +124,58 @@ class ApodSpider(scrapy.Spider):
             },
         )
 
+    def refill_classic(self) -> Iterator[scrapy.Request]:
+        """The next classic requests, newest day first, while the classic site serves days:
+        as many at once as the site is asked in parallel, so that a redirect seen later
+        sends every day not yet asked to the API. In auto the first one is a probe, alone
+        until it is answered."""
+        probing = self.api_fallback and not self.classic_probed
+        window = 1 if probing else self.config.classic_parallel
+        while self.classic_queue and not self.classic_moved and self.classic_in_flight < window:
+            self.classic_in_flight += 1
+            yield self.classic_request(self.classic_queue.pop(), probe=probing)
+
     def parse_classic(self, response: Response, day: dt.date, probe: bool) -> Iterator[Any]:
+        self.classic_in_flight -= 1
+        if probe:  # the classic site answered: it may be asked as many pages at once as allowed
+            self.classic_probed = True
+        yield from self.classic_outcome(response, day)
+        yield from self.refill_classic()
+
+    def classic_outcome(self, response: Response, day: dt.date) -> Iterator[Any]:
+        """What one classic answer means for its day."""
         if response.status in _REDIRECTS:
             target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
             if _is_page_of(target, day) and not response.meta.get("apod_hop"):
                 # the same day's page at another address (http -> https): follow it once
+                self.classic_in_flight += 1
                 yield response.request.replace(url=target, meta={**response.meta, "apod_hop": 1})
                 return
             yield from self.moved_off_classic(day, f"redirects to {target}")
             return
         if response.status == 404:
             self.missing(day)
-        else:
-            try:
-                record = parse_page(response.body, response.url)
-                if record.date != day:
-                    raise WrongDayError(f"{response.url} shows {record.date}, not {day}")
-            except WrongDayError as error:
-                yield from self.moved_off_classic(day, str(error))
-                return
-            except ApodError as error:
-                yield from self.classic_unusable(day, str(error))
-            else:
-                yield record
-        yield from self.next_classic(self.classic_parallel if probe else 1)
-
-    def next_classic(self, count: int) -> Iterator[scrapy.Request]:
-        """The next classic requests, newest day first, while the classic site serves days."""
-        while count > 0 and self.classic_queue and not self.classic_moved:
-            yield self.classic_request(self.classic_queue.pop())
-            count -= 1
+            return
+        try:
+            yield parse_page(response.body, response.url)
+        except WrongDayError as error:  # a page of another day: the move's landing page
+            yield from self.moved_off_classic(day, str(error))
+        except ApodError as error:
+            yield from self.classic_unusable(day, str(error))
 
     def classic_error(self, failure: Failure) -> Iterator[Any]:
+        self.classic_in_flight -= 1
         day = failure.request.meta["apod_day"]
-        reason = _reason(failure)
         if failure.request.cb_kwargs.get("probe"):
-            yield from self.moved_off_classic(day, f"does not answer ({reason})")
-            return
-        yield from self.classic_unusable(day, reason)
-        yield from self.next_classic(1)
+            yield from self.moved_off_classic(day, f"does not answer ({_reason(failure)})")
+        else:
+            yield from self.classic_unusable(day, _reason(failure))
+        yield from self.refill_classic()
 
     def moved_off_classic(self, day: dt.date, reason: str) -> Iterator[Any]:
         """The classic site no longer serves days: the API serves this one and the rest."""
-        if self.source == CLASSIC:  # never write what a redirect shows
+        if not self.api_fallback:  # never write what a redirect shows
             self.fail(day, f"the classic page {reason}")
-            yield from self.next_classic(1)
             return
         if not self.classic_moved:
             self.classic_moved = True
@@ -216,14 +184,14 @@ class ApodSpider(scrapy.Spider):
                 "the classic page of %s %s: taking days from %s from now on",
                 day,
                 reason,
-                self.science_url,
+                self.config.science_url,
             )
         remaining, self.classic_queue = self.classic_queue, []
         yield from self.science_requests([day, *remaining])
 
     def classic_unusable(self, day: dt.date, reason: str) -> Iterator[Any]:
         """One classic page that gives no day: the API may still have it (auto mode)."""
-        if self.source == CLASSIC:
+        if not self.api_fallback:
             self.fail(day, reason)
             return
         self.logger.info("%s: the classic page gives no day (%s); asking the API", day, reason)
@@ -233,7 +201,7 @@ class ApodSpider(scrapy.Spider):
 
     def science_requests(self, wanted: Iterable[dt.date]) -> Iterator[scrapy.Request]:
         """A list page for each run of consecutive days, a single-day request for a lone day."""
-        for run in days.runs(sorted(wanted), self.per_page):
+        for run in days.runs(sorted(wanted), self.config.per_page):
             if len(run) == 1:
                 yield self.science_day_request(run[0])
             else:
@@ -241,7 +209,7 @@ class ApodSpider(scrapy.Spider):
 
     def science_day_request(self, day: dt.date) -> scrapy.Request:
         return scrapy.Request(
-            science.day_url(self.science_url, day),
+            science.day_url(self.config.science_url, day),
             callback=self.parse_science_day,
             errback=self.science_day_error,
             cb_kwargs={"day": day},
@@ -269,7 +237,7 @@ class ApodSpider(scrapy.Spider):
         self, run: list[dt.date], pending: set[dt.date], page: int, page_size: int | None
     ) -> scrapy.Request:
         return scrapy.Request(
-            science.list_url(self.science_url, run[0], run[-1], self.per_page, page),
+            science.list_url(self.config.science_url, run[0], run[-1], self.config.per_page, page),
             callback=self.parse_science_list,
             errback=self.science_list_error,
             cb_kwargs={"run": run, "pending": pending, "page": page, "page_size": page_size},
