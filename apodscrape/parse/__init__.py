@@ -32,11 +32,13 @@ def parse_page(body: bytes, url: str) -> Day:
     and the page shows another.
     """
     text = decode(body)
+    if not text.strip():
+        raise NotADayPage("an empty answer")
     if text.lstrip().startswith(("{", "[")):
         record = load_json(text)
         if not isinstance(record, dict):
             raise NotADayPage("a list of days, not one day")
-        day = parse_science(record, url)
+        day = _science(record, url)
     else:
         day = parse_classic(text, url)
     named = day_in_name(url)
@@ -52,7 +54,17 @@ def parse_listing(body: bytes, url: str) -> list[Day]:
     if not isinstance(data, list):
         raise NotADayPage("expected a list of apod-basic records")
     checksum = hashlib.sha256(body).hexdigest()
-    found = [parse_science(record, url) for record in data]
+    found = [_science(record, url) for record in data]
     for day in found:
         day.raw_sha256 = checksum
     return found
+
+
+def _science(record: object, url: str) -> Day:
+    """One apod-basic record; any field of a type the API never sends makes it no day."""
+    if not isinstance(record, dict):
+        raise NotADayPage("not an apod-basic record (not a JSON object)")
+    try:
+        return parse_science(record, url)
+    except (TypeError, AttributeError, ValueError, KeyError) as error:
+        raise NotADayPage(f"not an apod-basic record ({type(error).__name__}: {error})") from None

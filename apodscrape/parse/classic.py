@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .. import days
@@ -78,7 +79,7 @@ _LINE_BREAKS = frozenset({"br", "p"})
 
 def parse_classic(text: str, url: str) -> Day:
     """The Day a classic page shows; NotADayPage if it is not a day page."""
-    root = lxml.html.document_fromstring(_BOGUS_COMMENT.sub("", text))
+    root = _document(_BOGUS_COMMENT.sub("", text))
     stream = walk(root.body)
     label = _explanation_label(stream)
     if label is None:
@@ -112,6 +113,14 @@ def parse_classic(text: str, url: str) -> Day:
         source=CLASSIC,
         source_url=url,
     )
+
+
+def _document(text: str) -> HtmlElement:
+    """The page's tree; NotADayPage for one with nothing in it (a blank or comment-only body)."""
+    try:
+        return lxml.html.document_fromstring(text)
+    except etree.ParserError as error:
+        raise NotADayPage(f"not a page: {error}") from None
 
 
 def _end_of(stream: list[Event], start: int) -> int:
@@ -263,7 +272,7 @@ def _next_center(stream: list[Event], index: int, before: int) -> int | None:
 
 def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
     """The featured media of a classic-style page (science.nasa.gov's basic_html is one)."""
-    root = lxml.html.document_fromstring(text)
+    root = _document(text)
     stream = walk(root.body)
     label = _explanation_label(stream)
     end = len(stream) if label is None else label

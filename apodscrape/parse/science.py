@@ -44,6 +44,8 @@ def load_json(text: str) -> Any:
         data = json.loads(text)
     except ValueError as error:
         raise NotADayPage(f"not JSON: {error}") from None
+    except RecursionError:
+        raise NotADayPage("not JSON that an API sends: nested too deep") from None
     if isinstance(data, dict) and "code" in data and "date" not in data:
         raise NotADayPage(f"the API answered {data.get('code')}: {data.get('message')}")
     return data

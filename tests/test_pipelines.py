@@ -1,0 +1,88 @@
+"""Item pipelines, called directly (the alltheplaces way): a crawler from get_crawler, then
+process_item on a Day; no crawl."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from apodscrape import parse_page
+from apodscrape.pipelines import WriteDayPipeline, media_url
+from apodscrape.record import Day
+
+from .conftest import project_settings_dict
+
+URL = "https://apod.nasa.gov/apod/ap250105.html"
+
+
+@pytest.fixture
+def day(spec: Path) -> Day:
+    return parse_page((spec / "ap250105.reconstructed.html").read_bytes(), URL)
+
+
+@pytest.fixture
+def writer(tmp_path: Path) -> WriteDayPipeline:
+    crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
+    return WriteDayPipeline.from_crawler(crawler)
+
+
+def test_a_new_day_is_written_and_counted(writer, day, spec, tmp_path) -> None:
+    assert writer.process_item(day) is day
+    assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
+    assert writer.stats.get_value("apod/written") == 1
+
+
+def test_the_same_bytes_are_left_alone(writer, day, tmp_path) -> None:
+    writer.process_item(day)
+    path = tmp_path / "ap250105.txt"
+    before = path.stat().st_mtime_ns
+    writer.process_item(day)
+    assert path.stat().st_mtime_ns == before
+    assert writer.stats.get_value("apod/unchanged") == 1
+
+
+def test_a_changed_day_replaces_the_file(writer, day, tmp_path) -> None:
+    writer.process_item(day)
+    writer.process_item(dataclasses.replace(day, title="Corrected"))
+    assert '"title": "Corrected"' in (tmp_path / "ap250105.txt").read_text()
+    assert writer.stats.get_value("apod/written") == 2
+
+
+def test_written_files_get_the_usual_mode(writer, day, tmp_path) -> None:
+    writer.process_item(day)
+    assert (tmp_path / "ap250105.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_leftover_temporaries_are_removed_when_the_spider_opens(writer, tmp_path) -> None:
+    (tmp_path / ".ap250105.txt.abcd1234.tmp").write_text("half")
+    (tmp_path / "notes.tmp").write_text("not ours")
+    writer.open_spider()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp"]
+
+
+@pytest.mark.parametrize(
+    ("image", "hd", "source_url", "expected"),
+    [
+        ("https://apod.nasa.gov/apod/image/2501/a.jpg", None, URL,
+         "https://apod.nasa.gov/apod/image/2501/a.jpg"),
+        ("https://apod.nasa.gov/apod/image/2501/a.jpg", "https://apod.nasa.gov/apod/image/2501/b.jpg",
+         "http://127.0.0.1:8080/apod/ap250105.html", "http://127.0.0.1:8080/apod/image/2501/b.jpg"),
+        ("https://www.youtube.com/embed/B1R3dTdcpSU?rel=0", None, URL, None),
+        ("https://player.vimeo.com/video/12345", None, URL, None),
+        (None, None, URL, None),
+    ],
+    ids=["picture", "hi-res-from-the-mirror", "youtube", "vimeo", "no-media"],
+)  # fmt: skip
+def test_which_media_file_is_kept(day, image, hd, source_url, expected) -> None:
+    changed = dataclasses.replace(day, image_url=image, hd_image_url=hd, source_url=source_url)
+    assert media_url(changed) == expected
