@@ -44,7 +44,7 @@ MOJIBAKE = {
     "â€": "mojibake 'â€' (UTF-8 read as Windows-1252)",
 }
 # Markup that is not text: a tag the Markdown does not keep (<sup> and <sub> it keeps).
-_MARKUP = re.compile(r"<(?!/?su[pb]>)/?[a-zA-Z!?][^>]*>|</>")
+_MARKUP = re.compile(r"(?<!\\)<(?!/?su[pb]>)/?[a-zA-Z!?][^>]*>|</>")
 # The site's lines that may stand between the explanation and the furniture in the
 # oldest pages, which have no <center> around them (reviewed: tests/golden/archive/REVIEW.md).
 _NOTICE_LEADS = re.compile(r"^(?:Tomorrow's picture\s*:|Latest APOD)", re.IGNORECASE)

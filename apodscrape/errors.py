@@ -13,5 +13,9 @@ class NotADayPage(ApodError):
     """A page that is not an APOD day (archive, calendar, FAQ, landing page, error body...)."""
 
 
+class TruncatedPage(NotADayPage):
+    """A page that ends before its explanation does: a cut-off answer, never a day."""
+
+
 class WrongDayError(ApodError):
     """A page that shows another day than the one its address or the request named."""

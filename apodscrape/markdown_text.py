@@ -9,7 +9,7 @@ import re
 # hold no whitespace.
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s\\]|\\[()\\]?|\([^()\s]*\))*)\)")
 _SUP_SUB = re.compile(r"</?su[pb]>")
-_ESCAPE = re.compile(r"\\([*_])")
+_ESCAPE = re.compile(r"\\([*_<])")
 
 
 def plain_text(markdown: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from apodscrape import NotADayPage, parse_listing, parse_page
+from apodscrape.errors import TruncatedPage
 
 CLASSIC = "https://apod.nasa.gov/apod/ap250105.html"
 API_DAY = "https://science.nasa.gov/wp-json/wp/v2/apod-basic/261002"
@@ -57,3 +58,32 @@ def test_a_list_page_that_is_not_a_list_is_not_days() -> None:
         parse_listing(b'{"code": "rest_post_invalid_page_number"}', API_LIST)
     with pytest.raises(NotADayPage):
         parse_listing(b"[1, 2]", API_LIST)
+
+
+def _captures(corpus: Path) -> list[Path]:
+    return sorted((corpus / "classic").glob("ap*.html"))
+
+
+def test_a_cut_off_page_is_never_a_shorter_day(corpus: Path) -> None:
+    """Cut anywhere, a page is refused as truncated, or (cut past its explanation) gives
+    the very day the whole page gives: never a day with less in it."""
+    checked = refused = 0
+    for path in _captures(corpus):
+        body = path.read_bytes()
+        url = f"https://apod.nasa.gov/apod/{path.name}"
+        whole = parse_page(body, url)
+        for percent in range(5, 100, 5):
+            try:
+                cut = parse_page(body[: len(body) * percent // 100], url)
+            except TruncatedPage:
+                refused += 1
+                continue
+            except NotADayPage:  # cut before the label: not even a page
+                continue
+            checked += 1
+            assert (cut.title, cut.credit, cut.explanation) == (
+                whole.title,
+                whole.credit,
+                whole.explanation,
+            ), f"{path.name} cut at {percent}%"
+    assert checked > 0 and refused > 0

@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .. import days
-from ..errors import NotADayPage
+from ..errors import NotADayPage, TruncatedPage
 from ..media import MEDIA_FILE
 from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
 from .markdown import clean_url, collapse, to_inline, to_markdown
@@ -64,6 +64,12 @@ _EDITORIAL_LABEL = re.compile(r"^(update|news|note|editor'?s note)\s*:?$", re.IG
 # processing instruction running to the next `?>`, swallowing the text in between.
 _BOGUS_COMMENT = re.compile(r"<\?[^>]*>|</(?![A-Za-z])[^>]*>")
 
+# The label and the furniture after the explanation, in the page's own text (_check_complete).
+_RAW_LABEL = re.compile(r"explanation\s*:?\s*</(?:b|strong|h[1-6])\s*>", re.IGNORECASE)
+_RAW_FURNITURE = re.compile(
+    r"<(?:center|hr|table|form)\b|</(?:td|table|center)\s*>|tomorrow'?s\s+picture", re.IGNORECASE
+)
+
 _BOLD = frozenset({"b", "strong"})
 # The label's element: a bold, or a heading on the first day (`<h3> Explanation: </h3>`).
 _LABEL_TAGS = _BOLD | {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -84,6 +90,7 @@ def parse_classic(text: str, url: str) -> Day:
     label = _explanation_label(stream)
     if label is None:
         raise NotADayPage("no 'Explanation' label: not an APOD day page")
+    _check_complete(text)
     date, date_line = _page_date(stream, label, root, days.day_in_name(url))
     canonical = days.canonical_url(date)
 
@@ -115,12 +122,29 @@ def parse_classic(text: str, url: str) -> Day:
     )
 
 
+def _check_complete(text: str) -> None:
+    """TruncatedPage unless the page goes on past its explanation to the furniture after it.
+
+    Every real day page (all 9,702 of the January 2026 archive) has, after its label, a
+    `<center>`, `<hr>`, `<table>` or `<form>`, the end of a table cell, or `Tomorrow's
+    picture`; a page that ends before any of them was cut off (a server closing early, a
+    Content-Length that lies, the last record of a killed run's captures), and its
+    explanation may be cut too. lxml would close its open tags and make it look whole.
+    """
+    label = _RAW_LABEL.search(text)
+    if label is not None and not _RAW_FURNITURE.search(text, label.end()):
+        raise TruncatedPage("the page ends inside its explanation: a cut-off answer")
+
+
 def _document(text: str) -> HtmlElement:
-    """The page's tree; NotADayPage for one with nothing in it (a blank or comment-only body)."""
+    """The page's tree; NotADayPage for one with no body (blank, comments, a head alone)."""
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text)
     except etree.ParserError as error:
         raise NotADayPage(f"not a page: {error}") from None
+    if root.find("body") is None:
+        raise NotADayPage("not a page: it has no body")
+    return root
 
 
 def _end_of(stream: list[Event], start: int) -> int:

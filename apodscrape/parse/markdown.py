@@ -30,6 +30,10 @@ _EMPHASIS_OPENER = re.compile(
     r"(?:(?<=^)|(?<=[\s\W]))\*(?=\S)|(?<![\s\W])\*(?=[^\s\W])|(?<![^\W_])_(?=\S)"
 )
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A `<` that Markdown would read as the start of raw HTML (a tag, a comment, a declaration).
+_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+# Link targets a browser would run or render in place rather than follow.
+_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data):", re.IGNORECASE)
 
 
 def clean_url(raw: str | None, base: str) -> str | None:
@@ -113,6 +117,8 @@ class _ApodMarkdown(MarkdownConverter):
         self.base = ""
 
     def escape(self, text, parent_tags):
+        if "<" in text:  # text that reads as a tag (`&lt;img onerror=…&gt;`) stays text
+            text = _TAG_OPENER.sub(r"\\<", text)
         if "*" not in text and "_" not in text:
             return text  # nothing that could open emphasis (the common case)
         return _EMPHASIS_OPENER.sub(r"\\\g<0>", text)
@@ -126,7 +132,7 @@ class _ApodMarkdown(MarkdownConverter):
         if not text:
             return " " if prefix or suffix else ""
         url = clean_url(el.get("href"), self.base)
-        if url is None:
+        if url is None or _SCRIPT_SCHEME.match(url):  # javascript:, data: links stay text
             return f"{prefix}{text}{suffix}"
         if ("(" in url or ")" in url) and not _BALANCED.fullmatch(url):  # es(ic.html
             url = url.replace("(", "\\(").replace(")", "\\)")
