@@ -65,7 +65,10 @@ _EDITORIAL_LABEL = re.compile(r"^(update|news|note|editor'?s note)\s*:?$", re.IG
 _BOGUS_COMMENT = re.compile(r"<\?[^>]*>|</(?![A-Za-z])[^>]*>")
 
 # The label and the furniture after the explanation, in the page's own text (_check_complete).
-_RAW_LABEL = re.compile(r"explanation\s*:?\s*</(?:b|strong|h[1-6])\s*>", re.IGNORECASE)
+# (the label's end tag may itself be cut: "Explanation: </b" at the end of the text)
+_RAW_LABEL = re.compile(r"explanation\s*:?\s*(?:</|\Z)", re.IGNORECASE)
+_RAW_VERSE = re.compile(r"\w*\s*>\s*:?\s*<center\b[^>]*>", re.IGNORECASE)
+_RAW_CENTER_END = re.compile(r"</center\s*>", re.IGNORECASE)
 _RAW_FURNITURE = re.compile(
     r"<(?:center|hr|table|form)\b|</(?:td|table|center)\s*>|tomorrow'?s\s+picture", re.IGNORECASE
 )
@@ -127,12 +130,19 @@ def _check_complete(text: str) -> None:
 
     Every real day page (all 9,702 of the January 2026 archive) has, after its label, a
     `<center>`, `<hr>`, `<table>` or `<form>`, the end of a table cell, or `Tomorrow's
-    picture`; a page that ends before any of them was cut off (a server closing early, a
-    Content-Length that lies, the last record of a killed run's captures), and its
-    explanation may be cut too. lxml would close its open tags and make it look whole.
+    picture` (past a poem's own `<center>`); a page that ends before any of them was cut
+    off (a server closing early, a Content-Length that lies, the last record of a killed
+    run's captures), and its explanation may be cut too. lxml would close its open tags
+    and make it look whole.
     """
     label = _RAW_LABEL.search(text)
-    if label is not None and not _RAW_FURNITURE.search(text, label.end()):
+    if label is None:
+        return
+    after = label.end()
+    if verse := _RAW_VERSE.match(text, after):  # a poem's <center> is no furniture
+        end = _RAW_CENTER_END.search(text, verse.end())
+        after = end.end() if end else len(text)
+    if not _RAW_FURNITURE.search(text, after):
         raise TruncatedPage("the page ends inside its explanation: a cut-off answer")
 
 
