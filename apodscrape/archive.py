@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import frontmatter
 from frontmatter.default_handlers import BaseHandler
 
 from . import days
-from .errors import ApodError
+from .errors import ApodError, ArchiveLocked
 from .record import Day
 
 
@@ -44,12 +45,14 @@ class ArchiveHandler(BaseHandler):
 HANDLER = ArchiveHandler()
 # The front matter's keys, in the order FORMAT.md writes them.
 FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
-# Where a crawl keeps its raw captures: {archive}/warc.
-WARC_DIRNAME = "warc"
+# Where a crawl keeps its raw captures ({archive}/warc) and downloaded media ({archive}/media).
+WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 # What write_atomic leaves behind when a crash interrupts it.
 TEMPORARY = re.compile(r"\.ap\d{6}\.txt\..+\.tmp")
 WRITTEN, UNCHANGED = "written", "unchanged"
+# The file a run holds the archive by (see lock); it holds the holder's pid.
+LOCK_NAME = ".apodscrape.lock"
 
 
 def front_matter(day: Day) -> dict[str, object]:
@@ -149,6 +152,35 @@ def entries(directory: str | os.PathLike[str]) -> list[Path]:
         return sorted(Path(directory).iterdir())
     except OSError as error:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
+
+
+def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> BinaryIO:
+    """Hold the archive for one run: an open lock file whose flock lasts until it is closed
+    (or the process ends, however it ends). ArchiveLocked if another run holds it, unless
+    `wait`, which waits for that run to end."""
+    path = Path(directory) / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    file = path.open("a+b")
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        file.seek(0)
+        holder = file.read().decode("ascii", "replace").strip() or "unknown"
+        file.close()
+        raise ArchiveLocked(f"{directory} is in use by another run (pid {holder})") from None
+    file.seek(0)
+    file.truncate()
+    file.write(f"{os.getpid()}\n".encode("ascii"))
+    file.flush()
+    return file
+
+
+def is_day_entry(path: Path) -> bool:
+    """Whether an entry of an archive directory is a day's (or should be): anything but the
+    folders of captures and media, the lock, and the .gitkeep of a fresh checkout."""
+    if path.is_dir() and path.name in (WARC_DIRNAME, MEDIA_DIRNAME):
+        return False
+    return path.name not in (LOCK_NAME, ".gitkeep")
 
 
 def warc_dir(directory: str | os.PathLike[str]) -> Path:

@@ -17,5 +17,9 @@ class TruncatedPage(NotADayPage):
     """A page that ends before its explanation does: a cut-off answer, never a day."""
 
 
+class ArchiveLocked(ApodError):
+    """Another run is using the archive: a run on one archive never overlaps another."""
+
+
 class WrongDayError(ApodError):
     """A page that shows another day than the one its address or the request named."""

@@ -1,4 +1,5 @@
-"""Downloader middlewares: raw captures, and retries that honour Retry-After."""
+"""Downloader middlewares: only the hosts the run was pointed at, hosts that stopped
+answering given up on, raw captures, and retries that honour Retry-After."""
 
 from __future__ import annotations
 
@@ -6,15 +7,97 @@ import asyncio
 import email.utils
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from twisted.internet import defer
+from twisted.internet import error as net
+from twisted.web.client import ResponseNeverReceived
 
 from .archive import warc_dir
 from .warc import CaptureWriter
+
+
+class AllowedHostsMiddleware:
+    """Every request, redirects included, goes over http(s) to a host the run was pointed
+    at: those of APOD_CLASSIC_URL and APOD_SCIENCE_URL and NASA's media hosts
+    (APOD_HOSTS); media downloads may also go to APOD_MEDIA_EXTRA_HOSTS. Anything else
+    (another host a redirect names, file://, a host a page links) is refused, never fetched."""
+
+    def __init__(self, hosts: frozenset[str], media_hosts: frozenset[str]) -> None:
+        self.hosts = hosts
+        self.media_hosts = hosts | media_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AllowedHostsMiddleware:
+        settings = crawler.settings
+        configured = {settings.get("APOD_CLASSIC_URL"), settings.get("APOD_SCIENCE_URL")}
+        hosts = {urlsplit(url).hostname for url in configured if url}
+        hosts |= set(settings.getlist("APOD_HOSTS"))
+        extra = frozenset(settings.getlist("APOD_MEDIA_EXTRA_HOSTS"))
+        return cls(frozenset(host.lower() for host in hosts if host), extra)
+
+    def process_request(self, request: Request) -> None:
+        parts = urlsplit(request.url)
+        allowed = self.hosts if "apod_source" in request.meta else self.media_hosts
+        if parts.scheme not in ("http", "https") or (parts.hostname or "") not in allowed:
+            raise IgnoreRequest(f"{request.url} is not on a host this run may ask")
+
+
+class UnreachableHostMiddleware:
+    """A host that fails APOD_UNREACHABLE_AFTER times in a row without any answer (it does
+    not resolve, refuses connections, or times out) is given up on for the rest of the run:
+    its requests fail at once, each day with one line, instead of each waiting out its
+    retries. Any answer from the host counts it as reachable again."""
+
+    def __init__(self, crawler: Crawler, after: int) -> None:
+        self.crawler = crawler
+        self.after = after
+        self.failures: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UnreachableHostMiddleware:
+        return cls(crawler, crawler.settings.getint("APOD_UNREACHABLE_AFTER"))
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        if self.failures.get(host, 0) >= self.after:
+            raise IgnoreRequest(f"{host} is unreachable (gave up after {self.after} failures)")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self.failures.pop(urlsplit(request.url).hostname or "", None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, _UNREACHABLE):
+            return
+        host = urlsplit(request.url).hostname or ""
+        self.failures[host] = self.failures.get(host, 0) + 1
+        if self.failures[host] == self.after:
+            self.crawler.stats.set_value(f"apod/unreachable/{host}", 1)
+            self.crawler.spider.logger.error(
+                "%s does not answer (%d failures in a row, the last: %s): "
+                "not asking it again in this run",
+                host,
+                self.after,
+                type(exception).__name__,
+            )
+
+
+# Failures that say nothing answered at all (not an HTTP error, which is an answer).
+_UNREACHABLE = (
+    net.DNSLookupError,
+    net.ConnectError,  # refused connections too
+    net.TCPTimedOutError,
+    net.TimeoutError,
+    defer.TimeoutError,
+    TimeoutError,
+    ResponseNeverReceived,
+)
 
 
 class CaptureMiddleware:
@@ -74,10 +157,13 @@ class RetryAfterMiddleware(RetryMiddleware):
         engine = self.crawler.engine
         engine.pause()  # no new request to anyone while the server asks us to wait
         try:
-            await asyncio.sleep(wait)
+            # in short naps, so that a stop (SIGTERM, Ctrl-C) is not kept waiting
+            until = time.monotonic() + wait
+            while engine.running and (left := until - time.monotonic()) > 0:
+                await asyncio.sleep(min(left, 0.2))
         finally:
             engine.unpause()
-        return retry
+        return retry if engine.running else response
 
 
 def retry_after(response: Response) -> float | None:

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
@@ -41,7 +41,12 @@ class WriteDayPipeline:
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 
     def process_item(self, item: Day) -> Day:
-        outcome = archive.store(self.output_dir, item)
+        try:
+            outcome = archive.store(self.output_dir, item)
+        except Exception as error:  # a full disk, a read-only folder, a directory in the way
+            self.stats.inc_value("apod/failed")
+            logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))
+            raise DropItem(f"{item.date}: not written", log_level="DEBUG") from None
         self.stats.inc_value(f"apod/{outcome}")
         if outcome == archive.WRITTEN:
             logger.info("%s: written (%s)", days.stem(item.date), item.title)
@@ -59,9 +64,10 @@ class MediaPipeline(FilesPipeline):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MediaPipeline:
         if not getattr(crawler.spider, "media", False):
-            raise NotConfigured("media download is off (-a media=1 turns it on)")
+            raise NotConfigured  # off without -a media=1 (a message would be a warning a run)
         settings = crawler.settings
-        store = settings.get("FILES_STORE") or str(Path(settings["APOD_OUTPUT_DIR"]) / "media")
+        output = Path(settings["APOD_OUTPUT_DIR"])
+        store = settings.get("FILES_STORE") or str(output / archive.MEDIA_DIRNAME)
         pipeline = cls(store, crawler=crawler)
         pipeline.maxsize = settings.getint("APOD_MEDIA_MAXSIZE")
         return pipeline
@@ -85,6 +91,12 @@ class MediaPipeline(FilesPipeline):
                 self.crawler.stats.inc_value("apod/media_failed")
                 logger.warning("%s: media not stored: %s", item.date, result.getErrorMessage())
         return item
+
+
+def _said(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error}"
 
 
 def media_url(day: Day) -> str | None:

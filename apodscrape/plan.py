@@ -68,6 +68,7 @@ class Settings:
     science_url: str
     per_page: int
     classic_parallel: int  # classic pages asked at once (CONCURRENT_REQUESTS_PER_DOMAIN)
+    wait_for_lock: bool = False  # APOD_LOCK_WAIT: wait for another run on the archive to end
 
 
 def read_settings(settings: Any) -> Settings:
@@ -81,6 +82,7 @@ def read_settings(settings: Any) -> Settings:
         science_url=_base_url(settings, "APOD_SCIENCE_URL"),
         per_page=_whole_number(settings, "APOD_SCIENCE_PER_PAGE", 1, 100),
         classic_parallel=_whole_number(settings, "CONCURRENT_REQUESTS_PER_DOMAIN", 1, 1000),
+        wait_for_lock=_switch("APOD_LOCK_WAIT", _text(settings.get("APOD_LOCK_WAIT"))),
     )
 
 
@@ -112,6 +114,11 @@ def _switch(name: str, value: str | None) -> bool:
     if value.strip().lower() in _NO:
         return False
     raise ArgumentError(f"{name}={value!r} is neither 1 (on) nor 0 (off)")
+
+
+def _text(value: Any) -> str | None:
+    """A setting as text, as `-s NAME=value` gives it (settings.py may give a bool)."""
+    return None if value is None else str(int(value)) if isinstance(value, bool) else str(value)
 
 
 def _whole_number(settings: Any, name: str, low: int, high: int) -> int:

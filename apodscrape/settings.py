@@ -17,6 +17,7 @@ APOD_SCIENCE_URL = (
 )
 APOD_SOURCE = "auto"  # auto | classic | science: see the spider's documentation
 APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; the API may cap it)
+APOD_LOCK_WAIT = False  # a second run on the archive: exit at once (False) or wait (True)
 
 # --- politeness ----------------------------------------------------------------------------
 USER_AGENT = f"apodscrape/{__version__} (+https://github.com/apodscrape/apodscrape)"
@@ -41,6 +42,15 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2  # network errors, 5xx and 429 are tried again twice before the day fails
 APOD_RETRY_AFTER_MAX = 600  # longest Retry-After (seconds) honoured; longer: the day fails
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is an error (retried), never a page
+DOWNLOAD_TIMEOUT = 30  # seconds; a dead server costs a 3-day cron run about 3 minutes
+APOD_UNREACHABLE_AFTER = 3  # failures in a row without an answer before a host is given up
+# --- only what it was pointed at -----------------------------------------------------------
+# Hosts besides those of APOD_CLASSIC_URL and APOD_SCIENCE_URL that requests may go to:
+# NASA's, where the days' media live.
+APOD_HOSTS = ["apod.nasa.gov", "science.nasa.gov", "assets.science.nasa.gov"]
+APOD_MEDIA_EXTRA_HOSTS: list[str] = []  # more hosts media downloads (-a media=1) may use
+# http(s) only: no file://, ftp://, s3:// or data: request, whatever a page or redirect says
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 
 # --- no open ports under cron --------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
@@ -48,6 +58,10 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- middlewares, pipelines, extensions ----------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # first: nothing leaves for a host or scheme the run was not pointed at
+    "apodscrape.middlewares.AllowedHostsMiddleware": 50,
+    # above the retries (550): it sees every failed attempt, and stops a dead host's
+    "apodscrape.middlewares.UnreachableHostMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "apodscrape.middlewares.RetryAfterMiddleware": 550,
     # below HttpCompressionMiddleware (590): its process_response sees decoded bodies

@@ -8,7 +8,7 @@ import sys
 
 from scrapy.commands import crawl
 
-from ..errors import ApodError
+from ..errors import ApodError, ArchiveLocked
 from ..plan import parse_arguments, read_settings
 
 EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
@@ -40,6 +40,9 @@ class Command(crawl.Command):
         task = process.crawl(crawler, **opts.spargs)
         process.start()
         error = _error_of(task)
+        if isinstance(error, ArchiveLocked):
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_INCOMPLETE)
         if isinstance(error, ApodError):
             _refuse(error)
         elif error is not None:

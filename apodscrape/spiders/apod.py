@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -66,12 +67,18 @@ class ApodSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ApodSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = read_settings(crawler.settings)
+        output = crawler.settings.get("APOD_OUTPUT_DIR")
+        # One run per archive, from before it reads the archive until it ends.
+        spider.archive_lock = archive.lock(output, wait=spider.config.wait_for_lock)
         # Incremental: what the archive already has is not asked again (but the refresh window).
-        archived = archive.archived_days(crawler.settings.get("APOD_OUTPUT_DIR"))
+        archived = archive.archived_days(output)
         spider.plan = make_plan(spider.arguments, spider.config, archived, days.today_eastern())
         # auto takes from the API what the classic site does not give; classic never does
         spider.api_fallback = spider.plan.source == AUTO
         return spider
+
+    def closed(self, reason: str) -> None:
+        self.archive_lock.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         plan, stats = self.plan, self.crawler.stats
@@ -139,7 +146,12 @@ class ApodSpider(scrapy.Spider):
         self.classic_in_flight -= 1
         if probe:  # the classic site answered: it may be asked as many pages at once as allowed
             self.classic_probed = True
-        yield from self.classic_outcome(response, day)
+        try:
+            outcome = list(self.classic_outcome(response, day))
+        except Exception as error:  # a bug, not the page: this day fails, the run goes on
+            self.fail(day, _unexpected(error))
+            outcome = []
+        yield from outcome
         yield from self.refill_classic()
 
     def classic_outcome(self, response: Response, day: dt.date) -> Iterator[Any]:
@@ -147,9 +159,12 @@ class ApodSpider(scrapy.Spider):
         if response.status in _REDIRECTS:
             target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
             if _is_page_of(target, day) and not response.meta.get("apod_hop"):
-                # the same day's page at another address (http -> https): follow it once
+                # the same day's page at another address (http -> https): follow it once,
+                # even to the address itself (which the duplicate filter would drop); a
+                # host the run was not pointed at is refused (AllowedHostsMiddleware)
                 self.classic_in_flight += 1
-                yield response.request.replace(url=target, meta={**response.meta, "apod_hop": 1})
+                meta = {**response.meta, "apod_hop": 1}
+                yield response.request.replace(url=target, meta=meta, dont_filter=True)
                 return
             yield from self.moved_off_classic(day, f"redirects to {target}")
             return
@@ -224,11 +239,12 @@ class ApodSpider(scrapy.Spider):
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
-            record = parse_page(response.body, response.url)
+            return parse_page(response.body, response.url)
         except ApodError as error:
             self.fail(day, str(error))
-            return None
-        return record
+        except Exception as error:  # a bug, not the record: this day fails, the run goes on
+            self.fail(day, _unexpected(error))
+        return None
 
     def science_day_error(self, failure: Failure) -> None:
         self.fail(failure.request.meta["apod_day"], _reason(failure))
@@ -256,6 +272,9 @@ class ApodSpider(scrapy.Spider):
             records = parse_listing(response.body, response.url)
         except ApodError as error:
             yield from self.list_fallback(pending, f"{response.url}: {error}")
+            return
+        except Exception as error:  # a bug: its days are asked one by one instead
+            yield from self.list_fallback(pending, f"{response.url}: {_unexpected(error)}")
             return
         for record in records:
             if record.date in pending:
@@ -296,7 +315,14 @@ class ApodSpider(scrapy.Spider):
 
 
 def _is_page_of(url: str, day: dt.date) -> bool:
-    return url.rsplit("/", 1)[-1] == f"{days.stem(day)}.html"
+    """Whether an address is a classic page of the day (on any host: the host is checked
+    by AllowedHostsMiddleware)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.path.endswith(f"/{days.stem(day)}.html")
+
+
+def _unexpected(error: Exception) -> str:
+    return f"unexpected {type(error).__name__}: {error}"
 
 
 def _reason(failure: Failure) -> str:

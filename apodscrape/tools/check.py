@@ -25,11 +25,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = [
-        p
-        for p in archive.entries(args.directory)
-        if not (p.name == archive.WARC_DIRNAME and p.is_dir())
-    ]
+    paths = [path for path in archive.entries(args.directory) if archive.is_day_entry(path)]
     count = 0
     for path in paths:
         for problem in problems(path):
