@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -53,6 +54,8 @@ TEMPORARY = re.compile(r"\.ap\d{6}\.txt\..+\.tmp")
 WRITTEN, UNCHANGED = "written", "unchanged"
 # The file a run holds the archive by (see lock); it holds the holder's pid.
 LOCK_NAME = ".apodscrape.lock"
+# What runs remember of the archive besides its files (see State).
+STATE_NAME = ".apodscrape-state.json"
 
 
 def front_matter(day: Day) -> dict[str, object]:
@@ -180,7 +183,44 @@ def is_day_entry(path: Path) -> bool:
     folders of captures and media, the lock, and the .gitkeep of a fresh checkout."""
     if path.is_dir() and path.name in (WARC_DIRNAME, MEDIA_DIRNAME):
         return False
-    return path.name not in (LOCK_NAME, ".gitkeep")
+    return path.name not in (LOCK_NAME, STATE_NAME, ".gitkeep")
+
+
+@dataclass
+class State:
+    """What runs remember of an archive besides its files, in `.apodscrape-state.json`."""
+
+    # The oldest day any run was asked for: a plain run asks every day from it to today
+    # that has no file (holes, failed days, the rest of a killed backfill).
+    span_from: dt.date | None = None
+    # Days their source confirmed it does not have: not asked again outside the refresh
+    # window (APOD's own gaps beyond days.KNOWN_GAPS, days the API never had).
+    missing: set[dt.date] = field(default_factory=set)
+
+
+def read_state(directory: str | os.PathLike[str]) -> State:
+    """The archive's state; an empty one if there is none. ApodError if it is damaged."""
+    path = Path(directory) / STATE_NAME
+    try:
+        data = json.loads(path.read_bytes())
+        span = data.get("spanFrom")
+        return State(
+            span_from=dt.date.fromisoformat(span) if span else None,
+            missing={dt.date.fromisoformat(day) for day in data.get("missing", [])},
+        )
+    except FileNotFoundError:
+        return State()
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        raise ApodError(f"{path}: not a state file apodscrape wrote ({error})") from None
+
+
+def write_state(directory: str | os.PathLike[str], state: State) -> None:
+    """Keep the archive's state, atomically."""
+    data = {
+        "spanFrom": state.span_from.isoformat() if state.span_from else None,
+        "missing": sorted(day.isoformat() for day in state.missing),
+    }
+    write_atomic(Path(directory) / STATE_NAME, json.dumps(data, indent=2) + "\n")
 
 
 def warc_dir(directory: str | os.PathLike[str]) -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import days
+from .archive import State
 from .errors import ArgumentError
 
 AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
@@ -96,14 +97,35 @@ class Plan:
 
 
 def make_plan(
-    arguments: Arguments, settings: Settings, archived: set[dt.date], today: dt.date
+    arguments: Arguments,
+    settings: Settings,
+    archived: set[dt.date],
+    today: dt.date,
+    state: State | None = None,
 ) -> Plan:
-    """The days to ask and to skip, given what the archive has."""
+    """The days to ask and to skip, given what the archive has and remembers.
+
+    Without dates, a run asks from the newest archived day (less the refresh window) to
+    today, and every hole: a day since the oldest ever asked with no file, unless its
+    source confirmed it has none. Days confirmed missing are skipped as archived days are.
+    """
+    state = state or State()
     requested = arguments.requested
     if requested is None:
         requested = continue_range(archived, arguments.refresh, today)
-    fetch, skipped = split_archived(requested, archived, arguments.refresh)
+        requested = sorted(set(requested) | holes(archived, state, today))
+    fetch, skipped = split_archived(requested, archived | state.missing, arguments.refresh)
     return Plan(arguments.source or settings.source, fetch, skipped)
+
+
+def holes(archived: set[dt.date], state: State, today: dt.date) -> set[dt.date]:
+    """Days from the oldest ever asked (or archived) to today with no file, but APOD's own
+    gaps and the days a source confirmed it does not have."""
+    first = min(filter(None, (state.span_from, min(archived, default=None))), default=None)
+    if first is None:
+        return set()
+    known = archived | state.missing | days.KNOWN_GAPS
+    return {day for day in days.day_range(first, today) if day not in known}
 
 
 def _switch(name: str, value: str | None) -> bool:

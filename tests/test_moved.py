@@ -93,7 +93,10 @@ def test_backfill_uses_one_request_per_list_page(moved, crawl, tmp_path) -> None
     result = crawl(moved, start=str(run[0]), end=str(run[-1]))
     lists = moved.requested("/science/wp-json/wp/v2/apod-basic?")
     assert len(lists) == 3  # 59 days, 25 a page (the API caps the 100 asked for)
-    assert moved.requested("/science/wp-json/wp/v2/apod-basic/") == []
+    # a day the list leaves out is asked alone: only the API's "no such day" makes it missing
+    assert moved.requested("/science/wp-json/wp/v2/apod-basic/") == [
+        f"/science/wp-json/wp/v2/apod-basic/{gap:%y%m%d}"
+    ]
     assert result.stats["apod/written"] == 59
     assert result.stats["apod/missing"] == 1
     assert not (tmp_path / "output" / f"ap{gap:%y%m%d}.txt").exists()

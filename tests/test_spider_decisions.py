@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,52 @@ def test_a_list_page_that_is_not_json_falls_back_to_single_days(spider_for) -> N
     assert spider.crawler.stats.get_value("apod/list_fallback") == 1
 
 
-def test_an_empty_list_page_leaves_its_days_missing(spider_for) -> None:
+def _records(corpus: Path, *dates: dt.date) -> bytes:
+    template = json.loads((corpus / "science" / "apod-basic-261002.json").read_bytes())
+    return json.dumps([{**template, "date": d.isoformat()} for d in dates]).encode()
+
+
+RUN = [dt.date(2025, 1, d) for d in range(1, 8)]  # 7 days, newest first in the API
+
+
+def test_an_empty_list_page_is_no_proof_its_days_are_missing(spider_for) -> None:
     spider = spider_for("science")
-    run = [dt.date(2025, 1, d) for d in (3, 4, 5)]
-    assert _what(spider, _list_answer(spider, run, 1, b"[]")) == ["3 missing"]
+    assert _what(spider, _list_answer(spider, RUN[:3], 1, b"[]")) == ["ask the API"] * 3
+
+
+def test_paging_goes_on_while_full_pages_bring_new_days(spider_for, corpus) -> None:
+    spider = spider_for("science")
+    results = _list_answer(spider, RUN, 1, _records(corpus, *RUN[:-4:-1]))  # 7, 6, 5
+    assert _what(spider, results) == ["day 2025-01-07", "day 2025-01-06", "day 2025-01-05",
+                                      "ask the API"]  # fmt: skip
+    assert "page=2" in results[-1].url
+
+
+def test_a_page_that_brings_nothing_new_ends_paging(spider_for, corpus) -> None:
+    # an API that ignores page=: page 2 is page 1 again; what it never gave is asked alone
+    spider = spider_for("science")
+    request = spider.science_list_request(RUN, set(RUN[:4]), page=2, page_size=3)
+    body = _records(corpus, *RUN[:-4:-1])
+    response = TextResponse(request.url, status=200, body=body, request=request)
+    results = list(spider.parse_science_list(response, **request.cb_kwargs))
+    assert _what(spider, results) == ["ask the API"] * 4
+
+
+def test_paging_stops_at_the_last_page_the_api_counts(spider_for, corpus) -> None:
+    spider = spider_for("science")
+    request = spider.science_list_request(RUN, set(RUN), page=1, page_size=None)
+    body = _records(corpus, *RUN[:-4:-1])
+    headers = {"X-WP-TotalPages": "1"}
+    response = TextResponse(request.url, status=200, body=body, headers=headers, request=request)
+    results = list(spider.parse_science_list(response, **request.cb_kwargs))
+    assert _what(spider, results)[3:] == ["ask the API"] * 4  # days 1-4, one by one
+
+
+def test_a_day_the_classic_site_failed_is_not_missing_on_the_apis_word(spider_for) -> None:
+    spider = spider_for("auto")
+    spider.classic_probed = True
+    failure = Failure(ConnectionRefusedError("refused"))
+    failure.request = spider.classic_request(DAY)
+    spider.classic_in_flight += 1
+    assert _what(spider, list(spider.classic_error(failure))) == ["ask the API"]
+    assert _what(spider, _science_answer(spider, 404, NOT_FOUND)) == ["1 failed"]

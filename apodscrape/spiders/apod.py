@@ -57,6 +57,8 @@ class ApodSpider(scrapy.Spider):
         self.classic_in_flight = 0  # classic requests asked and not yet answered
         self.classic_probed = False  # set once auto's first classic request is answered
         self.classic_moved = False  # set once the classic site is seen redirecting
+        self.classic_failed: set[dt.date] = set()  # days the classic site could not give
+        self.confirmed_missing: set[dt.date] = set()  # days a source said it does not have
 
     @property
     def media(self) -> bool:
@@ -67,25 +69,41 @@ class ApodSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ApodSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = read_settings(crawler.settings)
-        output = crawler.settings.get("APOD_OUTPUT_DIR")
+        spider.output = crawler.settings.get("APOD_OUTPUT_DIR")
         # One run per archive, from before it reads the archive until it ends.
-        spider.archive_lock = archive.lock(output, wait=spider.config.wait_for_lock)
-        # Incremental: what the archive already has is not asked again (but the refresh window).
-        archived = archive.archived_days(output)
-        spider.plan = make_plan(spider.arguments, spider.config, archived, days.today_eastern())
+        spider.archive_lock = archive.lock(spider.output, wait=spider.config.wait_for_lock)
+        # Incremental: what the archive already has is not asked again (but the refresh
+        # window), and what it lacks since the oldest day ever asked is asked again.
+        spider.state = archive.read_state(spider.output)
+        archived = archive.archived_days(spider.output)
+        today = days.today_eastern()
+        spider.plan = make_plan(spider.arguments, spider.config, archived, today, spider.state)
         # auto takes from the API what the classic site does not give; classic never does
         spider.api_fallback = spider.plan.source == AUTO
         return spider
 
     def closed(self, reason: str) -> None:
-        self.archive_lock.close()
+        asked = self.plan.fetch + self.plan.skipped
+        state = self.state
+        if asked:
+            oldest = min(asked)
+            state.span_from = min(state.span_from, oldest) if state.span_from else oldest
+        state.missing = (state.missing | self.confirmed_missing) - archive.archived_days(
+            self.output
+        )
+        try:
+            archive.write_state(self.output, state)
+        except OSError as error:
+            self.logger.error("cannot keep the archive's state: %s", error.strerror or error)
+        finally:
+            self.archive_lock.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         plan, stats = self.plan, self.crawler.stats
         stats.set_value("apod/days", len(plan.fetch) + len(plan.skipped))
         for day in plan.skipped:
-            if day in days.KNOWN_GAPS:
-                self.missing(day)  # APOD never had it: no need to ask
+            if day in days.KNOWN_GAPS or day in self.state.missing:
+                self.missing(day)  # APOD never had it, or its source said so: no need to ask
             else:
                 stats.inc_value("apod/skipped")
         if not plan.fetch:
@@ -209,6 +227,7 @@ class ApodSpider(scrapy.Spider):
         if not self.api_fallback:
             self.fail(day, reason)
             return
+        self.classic_failed.add(day)  # the API saying it has none is then no proof
         self.logger.info("%s: the classic page gives no day (%s); asking the API", day, reason)
         yield from self.science_requests([day])
 
@@ -276,17 +295,27 @@ class ApodSpider(scrapy.Spider):
         except Exception as error:  # a bug: its days are asked one by one instead
             yield from self.list_fallback(pending, f"{response.url}: {_unexpected(error)}")
             return
-        for record in records:
-            if record.date in pending:
-                pending.discard(record.date)
-                yield record
-        # The API may cap per_page below what was asked: the first page's length is the cap.
+        fresh = [record for record in records if record.date in pending]
+        for record in fresh:
+            pending.discard(record.date)
+            yield record
+        # Paging ends at the last page the API counts (X-WP-TotalPages), at a short or
+        # empty page, at one that brings nothing new (an API that ignores page=), or past
+        # the run's first day. The API may cap per_page: the first page's length is the cap.
         page_size = page_size or len(records)
-        if records and len(records) >= page_size and min(r.date for r in records) > run[0]:
+        last_page = _whole_header(response, b"X-WP-TotalPages")
+        if (
+            pending
+            and fresh
+            and len(records) >= page_size
+            and (last_page is None or page < last_page)
+            and min(r.date for r in records) > run[0]
+        ):
             yield self.science_list_request(run, pending, page + 1, page_size)
             return
+        # A list that leaves a day out is no proof that it does not exist: ask it alone.
         for day in sorted(pending):
-            self.missing(day)
+            yield self.science_day_request(day)
 
     def science_list_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         pending = failure.request.cb_kwargs["pending"]
@@ -304,7 +333,13 @@ class ApodSpider(scrapy.Spider):
     # --- outcomes --------------------------------------------------------------------------
 
     def missing(self, day: dt.date) -> None:
-        """A day without a page (APOD has gaps; today's may not be out yet)."""
+        """A day its source says it does not have (APOD has gaps; today's may not be out
+        yet): remembered, not asked again outside the refresh window. Not when the classic
+        site failed for it and only the API said so: then the day failed."""
+        if day in self.classic_failed:
+            self.fail(day, "the classic site could not give it, and the API has no such day")
+            return
+        self.confirmed_missing.add(day)
         self.crawler.stats.inc_value("apod/missing")
         self.logger.info("%s: no page for this day", day)
 
@@ -319,6 +354,11 @@ def _is_page_of(url: str, day: dt.date) -> bool:
     by AllowedHostsMiddleware)."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and parts.path.endswith(f"/{days.stem(day)}.html")
+
+
+def _whole_header(response: Response, name: bytes) -> int | None:
+    value = response.headers.get(name)
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _unexpected(error: Exception) -> str:
