@@ -1,4 +1,4 @@
-"""The site simulator (bench/sitesim.py): its archive and gaps, each era's layout, what each
+"""The site simulator (sitesim/): its archive and gaps, each era's layout, what each
 mode answers over HTTP, faults; and crawls of slices of it with the real engine."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import sitesim
 from apodscrape import parse_page
 from apodscrape.archive import read
 from apodscrape.days import canonical_url
 from apodscrape.decode import decode
-from bench import sitesim
-from bench.sitesim import Faults, SiteSim
+from sitesim import Faults, SiteSim
 
 from .conftest import ROOT
 
@@ -264,7 +264,7 @@ def test_faults_mode_without_settings_uses_mild_defaults() -> None:
 
 
 def test_command_line_prints_its_url_and_serves() -> None:
-    command = [sys.executable, "-m", "bench.sitesim", "--mode", "moved", "--end", "2026-11-23"]
+    command = [sys.executable, "-m", "sitesim", "--mode", "moved", "--end", "2026-11-23"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
