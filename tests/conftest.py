@@ -1,4 +1,4 @@
-"""Shared fixtures: the shared corpus and spec, a local site, in-process crawls."""
+"""Shared fixtures: the shared corpus and spec, the simulated site, in-process crawls."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from scrapy.utils.test import get_crawler
 
 from apodscrape import settings as project_settings
 from apodscrape.spiders.apod import ApodSpider
+from sitesim import SiteSim
 
 from .archives import corpus_days, write_days
-from .localsite import LocalSite
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -74,9 +74,11 @@ def spec() -> Path:
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as local:
-        yield local
+def site() -> Iterator[SiteSim]:
+    """The simulated NASA sites with no day yet: a test publishes the days it needs (or
+    scripts the answers of single paths)."""
+    with SiteSim(days=()) as sim:
+        yield sim
 
 
 def project_settings_dict(**overrides: Any) -> dict[str, Any]:
@@ -105,7 +107,7 @@ def crawl(tmp_path: Path):
     """Run the apod spider in-process with the real engine; returns items and stats."""
 
     def run(
-        site: LocalSite,
+        site: SiteSim,
         output: Path | None = None,
         settings: dict | None = None,
         **spider_args: str,

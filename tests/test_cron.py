@@ -1,5 +1,5 @@
 """Cron-grade mirroring: incremental runs, raw captures and rebuilds, failures injected by
-the local site (errors, 429 with Retry-After, truncated bodies, a killed run)."""
+the simulated site (errors, 429 with Retry-After, truncated bodies, a killed run)."""
 
 from __future__ import annotations
 
@@ -16,19 +16,16 @@ import pytest
 
 from apodscrape import archive, days
 from apodscrape.__main__ import main
+from sitesim import Answer, SiteSim, classic_page
 
 from .conftest import ROOT, day_files
-from .localsite import Answer, LocalSite, ScienceApi
-from .pages import classic_page, science_record
 
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(10)]
 
 
-def serve_classic(site: LocalSite, run: list[dt.date], **answer: object) -> None:
-    for day in run:
-        site.routes[f"/apod/ap{day:%y%m%d}.html"] = Answer(
-            body=classic_page(day, f"Sky of {day}"), **answer
-        )
+def serve_classic(site: SiteSim, run: list[dt.date], delay: float = 0.0) -> None:
+    site.publish(*run, title="Sky of {day}")
+    site.delay = delay
 
 
 def page_path(day: dt.date) -> str:
@@ -43,7 +40,7 @@ def test_second_run_asks_only_the_refresh_window_and_touches_no_file(site, crawl
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     output = tmp_path / "output"
     before = {name: (output / name).stat().st_mtime_ns for name in day_files(output)}
-    site.requests.clear()
+    site.hits.clear()
 
     result = crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     assert sorted(site.requested("/apod/")) == [page_path(d) for d in JAN[-3:]]
@@ -57,7 +54,7 @@ def test_second_run_asks_only_the_refresh_window_and_touches_no_file(site, crawl
 def test_refresh_argument(site, crawl, refresh: str, asked: int) -> None:
     serve_classic(site, JAN)
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
-    site.requests.clear()
+    site.hits.clear()
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]), refresh=refresh)
     assert sorted(site.requested("/apod/")) == [page_path(d) for d in JAN[len(JAN) - asked :]]
 
@@ -66,7 +63,7 @@ def test_a_day_missing_from_the_archive_is_fetched_whatever_the_window(site, cra
     serve_classic(site, JAN)
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     (tmp_path / "output" / f"ap{JAN[2]:%y%m%d}.txt").unlink()
-    site.requests.clear()
+    site.hits.clear()
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]), refresh="0")
     assert site.requested("/apod/") == [page_path(JAN[2])]
 
@@ -93,9 +90,9 @@ def test_refresh_all_asks_the_known_gaps_too(site, crawl) -> None:
 def test_without_dates_the_run_continues_from_the_newest_archived_day(site, crawl, tmp_path):
     today = days.today_eastern()
     recent = [today - dt.timedelta(days=n) for n in range(9, -1, -1)]
-    site.handlers.append(ScienceApi([science_record(d, f"Sky of {d}") for d in recent]))
+    site.publish(*recent, title="Sky of {day}")
     crawl(site, start=str(recent[0]), end=str(recent[5]))  # the archive ends 4 days ago
-    site.requests.clear()
+    site.hits.clear()
 
     result = crawl(site)
     assert day_files(tmp_path / "output") == sorted(f"ap{d:%y%m%d}.txt" for d in recent)
@@ -106,7 +103,7 @@ def test_without_dates_the_run_continues_from_the_newest_archived_day(site, craw
 
 def test_without_dates_an_empty_archive_gets_today(site, crawl, tmp_path) -> None:
     today = days.today_eastern()
-    site.handlers.append(ScienceApi([science_record(today, "Today")]))
+    site.publish(today, title="Today")
     result = crawl(site)
     assert day_files(tmp_path / "output") == [f"ap{today:%y%m%d}.txt"]
     assert result.stats["apod/days"] == 1
@@ -127,7 +124,8 @@ def test_stale_temporary_files_of_a_killed_run_are_removed(site, crawl, tmp_path
 
 
 def test_server_error_then_success_is_retried_and_written(site, crawl, tmp_path) -> None:
-    site.answers(page_path(JAN[0]), Answer(500), Answer(body=classic_page(JAN[0], "Second try")))
+    second = Answer(body=classic_page(JAN[0], title="Second try").body)
+    site.answers(page_path(JAN[0]), Answer(500), second)
     result = crawl(site, dates=str(JAN[0]))
     assert len(site.requested(page_path(JAN[0]))) == 2
     assert result.stats["apod/written"] == 1
@@ -138,10 +136,10 @@ def test_429_with_retry_after_is_honoured(site, crawl) -> None:
     site.answers(
         page_path(JAN[0]),
         Answer(429, b"slow down", {"Retry-After": "2"}),
-        Answer(body=classic_page(JAN[0], "After waiting")),
+        Answer(body=classic_page(JAN[0], title="After waiting").body),
     )
     result = crawl(site, dates=str(JAN[0]))
-    first, second = site.times[page_path(JAN[0])]
+    first, second = site.times(page_path(JAN[0]))
     assert second - first >= 2.0
     assert result.stats["apod/written"] == 1
     assert result.stats["apod/retry_after"] == 1
@@ -156,7 +154,7 @@ def test_a_retry_after_beyond_the_limit_fails_the_day_instead_of_waiting(site, c
 
 
 def test_truncated_body_is_not_written(site, crawl, tmp_path) -> None:
-    body = classic_page(JAN[0], "Cut short")
+    body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=len(body) // 2)
     result = crawl(site, dates=str(JAN[0]), settings={"APOD_SOURCE": "classic"})
     assert day_files(tmp_path / "output") == []
@@ -194,7 +192,7 @@ def test_rebuild_from_the_captures_gives_the_same_files(site, crawl, tmp_path) -
     # classic pages for January, the list API for a run of 2015 days, one API day alone
     serve_classic(site, JAN[:5])
     may_2015 = [dt.date(2015, 5, 1) + dt.timedelta(days=n) for n in range(6)]
-    site.handlers.append(ScienceApi([science_record(d, f"Listed {d}") for d in may_2015]))
+    site.publish(*may_2015, title="Listed {day}")
     crawl(site, start=str(JAN[0]), end=str(JAN[4]))
     crawl(site, start=str(may_2015[0]), end=str(may_2015[-1]), source="science")
     output = tmp_path / "output"
@@ -208,9 +206,9 @@ def test_rebuild_from_the_captures_gives_the_same_files(site, crawl, tmp_path) -
 
 
 def test_rebuild_prefers_the_newest_capture_and_leaves_unchanged_files(site, crawl, tmp_path):
-    site.page(page_path(JAN[0]), classic_page(JAN[0], "First version"))
+    site.publish(JAN[0], title="First version")
     crawl(site, dates=str(JAN[0]))
-    site.page(page_path(JAN[0]), classic_page(JAN[0], "Corrected version"))
+    site.publish(JAN[0], title="Corrected version")
     crawl(site, dates=str(JAN[0]))
     path = tmp_path / "output" / "ap250101.txt"
     os.utime(path, (1_000_000_000, 1_000_000_000))
@@ -233,7 +231,7 @@ def test_rebuild_without_captures_is_one_line_error(tmp_path, capsys) -> None:
 # --- the command line: interruptions and exit status --------------------------------------
 
 
-def scrapy_crawl(site: LocalSite, output: Path, *arguments: str) -> subprocess.Popen:
+def scrapy_crawl(site: SiteSim, output: Path, *arguments: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, "-s", "LOG_LEVEL=INFO"]
     for setting in (
         f"APOD_CLASSIC_URL={site.url}/apod/",
@@ -303,7 +301,7 @@ def test_persistent_server_errors_exit_non_zero_without_a_file(site, tmp_path) -
 
 
 def test_truncated_body_is_not_written_by_scrapy_crawl(site, tmp_path) -> None:
-    body = classic_page(JAN[0], "Cut short")
+    body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=100)
     process = scrapy_crawl(site, tmp_path, "-a", f"dates={JAN[0]}", "-a", "source=classic")
     assert process.wait(timeout=120) == 1

@@ -16,9 +16,9 @@ from apodscrape import parse_page
 from apodscrape.credits import asserts_copyright, split_credits
 from apodscrape.days import CANONICAL_BASE
 from apodscrape.record import EXPORT_NAMES
+from sitesim import SiteSim
 
 from .conftest import ROOT
-from .localsite import LocalSite
 
 # capture -> the roles its credit block labels, and whether it asserts copyright (by eye)
 ROLES = {
@@ -83,7 +83,7 @@ def test_explanation_text_is_plain(corpus: Path) -> None:
 
 
 @pytest.fixture
-def exported(site: LocalSite, spec: Path, tmp_path: Path):
+def exported(site: SiteSim, spec: Path, tmp_path: Path):
     body = (spec / "ap250105.reconstructed.html").read_bytes()
     site.page("/apod/ap250105.html", body)
 
