@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +102,35 @@ def project_settings_dict(**overrides: Any) -> dict[str, Any]:
 class CrawlResult:
     items: list[Any]
     stats: dict[str, Any]
+
+
+def start_scrapy_crawl(
+    site: SiteSim, output: Path, *arguments: str, **settings: object
+) -> subprocess.Popen[str]:
+    """`scrapy crawl apod ARGUMENTS` in a subprocess against `site`, writing to `output`,
+    without politeness delays; `settings` are more `-s NAME=value`. Output is piped, as text."""
+    values = {
+        "APOD_CLASSIC_URL": f"{site.url}/apod/",
+        "APOD_SCIENCE_URL": f"{site.url}/science/",
+        "APOD_OUTPUT_DIR": output,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        **settings,
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments]
+    for name, value in values.items():
+        command += ["-s", f"{name}={value}"]
+    pipe = subprocess.PIPE
+    return subprocess.Popen(command, cwd=ROOT, stdout=pipe, stderr=pipe, text=True)
+
+
+def scrapy_crawl(
+    site: SiteSim, output: Path, *arguments: str, **settings: object
+) -> subprocess.CompletedProcess[str]:
+    """`start_scrapy_crawl`, run to its end (two minutes at most)."""
+    process = start_scrapy_crawl(site, output, *arguments, **settings)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from apodscrape import archive, days
 from apodscrape.__main__ import main
 from sitesim import Answer, SiteSim, classic_page
 
-from .conftest import ROOT, day_files
+from .conftest import day_files, start_scrapy_crawl
 
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(10)]
 
@@ -230,19 +229,7 @@ def test_rebuild_without_captures_is_one_line_error(tmp_path, capsys) -> None:
 
 # --- the command line: interruptions and exit status --------------------------------------
 
-
-def scrapy_crawl(site: SiteSim, output: Path, *arguments: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, "-s", "LOG_LEVEL=INFO"]
-    for setting in (
-        f"APOD_CLASSIC_URL={site.url}/apod/",
-        f"APOD_SCIENCE_URL={site.url}/science/",
-        f"APOD_OUTPUT_DIR={output}",
-        "DOWNLOAD_DELAY=0",
-        "AUTOTHROTTLE_ENABLED=False",
-        "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-    ):
-        command += ["-s", setting]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+CRON = {"LOG_LEVEL": "INFO", "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
 
 
 def wait_for_files(output: Path, count: int, process: subprocess.Popen) -> None:
@@ -264,15 +251,16 @@ MARCH = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(30)]
 def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    process = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    process = start_scrapy_crawl(site, output, *span, **CRON)
     wait_for_files(output, 5, process)
     process.kill()
     process.wait(timeout=30)
     assert 5 <= len(day_files(output)) < 30
     assert_every_file_complete(output)
 
-    rerun = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
-    assert rerun.wait(timeout=120) == 0, rerun.stderr.read().decode()
+    rerun = start_scrapy_crawl(site, output, *span, **CRON)
+    assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
     assert day_files(output) == [f"ap{d:%y%m%d}.txt" for d in MARCH]
     assert_every_file_complete(output)
     assert list(output.glob(".ap*.tmp")) == []
@@ -281,11 +269,12 @@ def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_pat
 def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    process = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    process = start_scrapy_crawl(site, output, *span, **CRON)
     wait_for_files(output, 3, process)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 1
-    stderr = process.stderr.read().decode()
+    stderr = process.stderr.read()
     assert "shutdown" in stderr and "Traceback" not in stderr
     assert 3 <= len(day_files(output)) < 30
     assert_every_file_complete(output)
@@ -293,16 +282,18 @@ def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
 
 def test_persistent_server_errors_exit_non_zero_without_a_file(site, tmp_path) -> None:
     site.page(page_path(JAN[0]), b"down", status=503)
-    process = scrapy_crawl(site, tmp_path, "-a", f"dates={JAN[0]}", "-a", "source=classic")
+    arguments = ("-a", f"dates={JAN[0]}", "-a", "source=classic")
+    process = start_scrapy_crawl(site, tmp_path, *arguments, **CRON)
     assert process.wait(timeout=120) == 1
     assert day_files(tmp_path) == []
     assert len(site.requested(page_path(JAN[0]))) == 3  # the request and its 2 retries
-    assert "1 failed" in process.stderr.read().decode()
+    assert "1 failed" in process.stderr.read()
 
 
 def test_truncated_body_is_not_written_by_scrapy_crawl(site, tmp_path) -> None:
     body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=100)
-    process = scrapy_crawl(site, tmp_path, "-a", f"dates={JAN[0]}", "-a", "source=classic")
+    arguments = ("-a", f"dates={JAN[0]}", "-a", "source=classic")
+    process = start_scrapy_crawl(site, tmp_path, *arguments, **CRON)
     assert process.wait(timeout=120) == 1
     assert day_files(tmp_path) == []

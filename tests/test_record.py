@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from apodscrape.days import CANONICAL_BASE
 from apodscrape.record import EXPORT_NAMES
 from sitesim import SiteSim
 
-from .conftest import ROOT
+from .conftest import scrapy_crawl
 
 # capture -> the roles its credit block labels, and whether it asserts copyright (by eye)
 ROLES = {
@@ -89,15 +87,9 @@ def exported(site: SiteSim, spec: Path, tmp_path: Path):
 
     def run(name: str) -> tuple[Path, bytes]:
         out = tmp_path / name
-        command = [sys.executable, "-m", "scrapy", "crawl", "apod", "-a", "dates=2025-01-05"]
-        for setting in (
-            f"APOD_CLASSIC_URL={site.url}/apod/",
-            f"APOD_OUTPUT_DIR={tmp_path / 'archive'}",
-            "DOWNLOAD_DELAY=0",
-        ):
-            command += ["-s", setting]
-        run = subprocess.run([*command, "-O", str(out)], cwd=ROOT, capture_output=True, timeout=120)
-        assert run.returncode == 0, run.stderr.decode()
+        arguments = ("-a", "dates=2025-01-05", "-O", str(out))
+        run = scrapy_crawl(site, tmp_path / "archive", *arguments)
+        assert run.returncode == 0, run.stderr
         return out, body
 
     return run

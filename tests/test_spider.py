@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from apodscrape import settings
 from sitesim import API_PATH, ARCHIVE_PAGE, SiteSim, classic_page
 
-from .conftest import ROOT, day_files
+from .conftest import day_files, scrapy_crawl
 
 JAN_3, JAN_4, JAN_5 = dt.date(2025, 1, 3), dt.date(2025, 1, 4), dt.date(2025, 1, 5)
 
@@ -123,13 +120,6 @@ def test_politeness_and_quiet_defaults() -> None:
 
 
 # --- `scrapy crawl` in a subprocess -------------------------------------------------------
-
-
-def scrapy_crawl(site: SiteSim, output: Path, *arguments: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments]
-    command += ["-s", f"APOD_CLASSIC_URL={site.url}/apod/", "-s", f"APOD_OUTPUT_DIR={output}"]
-    command += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def test_scrapy_crawl_writes_the_documented_example(site, spec, tmp_path) -> None:
