@@ -3,6 +3,7 @@ the simulated site (errors, 429 with Retry-After, truncated bodies, a killed run
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
@@ -10,10 +11,11 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from apodscrape import archive, days
+from apodscrape import archive, days, middlewares
 from apodscrape.__main__ import main
 from sitesim import Answer, SiteSim, classic_page
 
@@ -131,7 +133,26 @@ def test_server_error_then_success_is_retried_and_written(site, crawl, tmp_path)
     assert "Second try" in (tmp_path / "output" / "ap250101.txt").read_text()
 
 
-def test_429_with_retry_after_is_honoured(site, crawl) -> None:
+class SkippingClock:
+    """A monotonic clock whose sleeps end at once: each moves the clock forward instead."""
+
+    def __init__(self) -> None:
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.skipped
+
+    async def sleep(self, seconds: float) -> None:
+        self.skipped += seconds
+        await asyncio.sleep(0)
+
+
+def test_429_with_retry_after_is_honoured(site, crawl, monkeypatch) -> None:
+    # The crawl's wait for Retry-After passes at once on a clock the site reads too: by that
+    # clock the retry still comes at least Retry-After seconds after the 429.
+    clock = SkippingClock()
+    site.clock = clock
+    monkeypatch.setattr(middlewares, "asyncio", SimpleNamespace(sleep=clock.sleep))
     site.answers(
         page_path(JAN[0]),
         Answer(429, b"slow down", {"Retry-After": "2"}),
