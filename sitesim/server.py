@@ -254,11 +254,13 @@ class SiteSim:
             await asyncio.sleep(wait)
         sent = answer.sent
         if fault == "500":
-            answer = Answer(500, b"<html><body><h1>Internal Server Error</h1></body></html>")
+            body = b"<html><body><h1>Internal Server Error</h1></body></html>"
+            answer = Answer(500, body, kind=answer.kind)
         elif fault == "429":
             assert self.faults is not None
             headers = {"Content-Type": HTML, "Retry-After": str(self.faults.retry_after)}
-            answer = Answer(429, b"<html><body><h1>Too Many Requests</h1></body></html>", headers)
+            body = b"<html><body><h1>Too Many Requests</h1></body></html>"
+            answer = Answer(429, body, headers, kind=answer.kind)
         elif fault == "truncated" and len(answer.body) >= 2:
             sent = len(answer.body) // 2
         elif fault == "truncated":
