@@ -38,8 +38,7 @@ import lxml.html
 from apodscrape import parse_page, render
 from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
-
-from .sitesim import STATS_PATH
+from sitesim import STATS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 23)  # the whole archive of rows 2 and 4
@@ -175,8 +174,8 @@ class Simulator:
 
 @contextlib.contextmanager
 def simulator(mode: str, end: dt.date) -> Iterator[Simulator]:
-    """bench.sitesim in a process of its own."""
-    command = [sys.executable, "-m", "bench.sitesim", "--mode", mode, "--end", str(end)]
+    """The simulator (python -m sitesim) in a process of its own."""
+    command = [sys.executable, "-m", "sitesim", "--mode", mode, "--end", str(end)]
     process = subprocess.Popen([*command, "--no-log"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

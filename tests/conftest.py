@@ -1,10 +1,12 @@
-"""Shared fixtures: the shared corpus and spec, a local site, in-process crawls."""
+"""Shared fixtures: the shared corpus and spec, the simulated site, in-process crawls."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,9 @@ from scrapy.utils.test import get_crawler
 
 from apodscrape import settings as project_settings
 from apodscrape.spiders.apod import ApodSpider
+from sitesim import SiteSim
 
 from .archives import corpus_days, write_days
-from .localsite import LocalSite
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -74,9 +76,11 @@ def spec() -> Path:
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as local:
-        yield local
+def site() -> Iterator[SiteSim]:
+    """The simulated NASA sites with no day yet: a test publishes the days it needs (or
+    scripts the answers of single paths)."""
+    with SiteSim(days=()) as sim:
+        yield sim
 
 
 def project_settings_dict(**overrides: Any) -> dict[str, Any]:
@@ -100,12 +104,41 @@ class CrawlResult:
     stats: dict[str, Any]
 
 
+def start_scrapy_crawl(
+    site: SiteSim, output: Path, *arguments: str, **settings: object
+) -> subprocess.Popen[str]:
+    """`scrapy crawl apod ARGUMENTS` in a subprocess against `site`, writing to `output`,
+    without politeness delays; `settings` are more `-s NAME=value`. Output is piped, as text."""
+    values = {
+        "APOD_CLASSIC_URL": f"{site.url}/apod/",
+        "APOD_SCIENCE_URL": f"{site.url}/science/",
+        "APOD_OUTPUT_DIR": output,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        **settings,
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments]
+    for name, value in values.items():
+        command += ["-s", f"{name}={value}"]
+    pipe = subprocess.PIPE
+    return subprocess.Popen(command, cwd=ROOT, stdout=pipe, stderr=pipe, text=True)
+
+
+def scrapy_crawl(
+    site: SiteSim, output: Path, *arguments: str, **settings: object
+) -> subprocess.CompletedProcess[str]:
+    """`start_scrapy_crawl`, run to its end (two minutes at most)."""
+    process = start_scrapy_crawl(site, output, *arguments, **settings)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
 @pytest.fixture
 def crawl(tmp_path: Path):
     """Run the apod spider in-process with the real engine; returns items and stats."""
 
     def run(
-        site: LocalSite,
+        site: SiteSim,
         output: Path | None = None,
         settings: dict | None = None,
         **spider_args: str,

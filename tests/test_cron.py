@@ -1,34 +1,32 @@
 """Cron-grade mirroring: incremental runs, raw captures and rebuilds, failures injected by
-the local site (errors, 429 with Retry-After, truncated bodies, a killed run)."""
+the simulated site (errors, 429 with Retry-After, truncated bodies, a killed run)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from apodscrape import archive, days
+from apodscrape import archive, days, middlewares
 from apodscrape.__main__ import main
+from sitesim import Answer, SiteSim, classic_page
 
-from .conftest import ROOT, day_files
-from .localsite import Answer, LocalSite, ScienceApi
-from .pages import classic_page, science_record
+from .conftest import day_files, start_scrapy_crawl
 
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(10)]
 
 
-def serve_classic(site: LocalSite, run: list[dt.date], **answer: object) -> None:
-    for day in run:
-        site.routes[f"/apod/ap{day:%y%m%d}.html"] = Answer(
-            body=classic_page(day, f"Sky of {day}"), **answer
-        )
+def serve_classic(site: SiteSim, run: list[dt.date], delay: float = 0.0) -> None:
+    site.publish(*run, title="Sky of {day}")
+    site.delay = delay
 
 
 def page_path(day: dt.date) -> str:
@@ -43,7 +41,7 @@ def test_second_run_asks_only_the_refresh_window_and_touches_no_file(site, crawl
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     output = tmp_path / "output"
     before = {name: (output / name).stat().st_mtime_ns for name in day_files(output)}
-    site.requests.clear()
+    site.hits.clear()
 
     result = crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     assert sorted(site.requested("/apod/")) == [page_path(d) for d in JAN[-3:]]
@@ -57,7 +55,7 @@ def test_second_run_asks_only_the_refresh_window_and_touches_no_file(site, crawl
 def test_refresh_argument(site, crawl, refresh: str, asked: int) -> None:
     serve_classic(site, JAN)
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
-    site.requests.clear()
+    site.hits.clear()
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]), refresh=refresh)
     assert sorted(site.requested("/apod/")) == [page_path(d) for d in JAN[len(JAN) - asked :]]
 
@@ -66,7 +64,7 @@ def test_a_day_missing_from_the_archive_is_fetched_whatever_the_window(site, cra
     serve_classic(site, JAN)
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]))
     (tmp_path / "output" / f"ap{JAN[2]:%y%m%d}.txt").unlink()
-    site.requests.clear()
+    site.hits.clear()
     crawl(site, start=str(JAN[0]), end=str(JAN[-1]), refresh="0")
     assert site.requested("/apod/") == [page_path(JAN[2])]
 
@@ -93,9 +91,9 @@ def test_refresh_all_asks_the_known_gaps_too(site, crawl) -> None:
 def test_without_dates_the_run_continues_from_the_newest_archived_day(site, crawl, tmp_path):
     today = days.today_eastern()
     recent = [today - dt.timedelta(days=n) for n in range(9, -1, -1)]
-    site.handlers.append(ScienceApi([science_record(d, f"Sky of {d}") for d in recent]))
+    site.publish(*recent, title="Sky of {day}")
     crawl(site, start=str(recent[0]), end=str(recent[5]))  # the archive ends 4 days ago
-    site.requests.clear()
+    site.hits.clear()
 
     result = crawl(site)
     assert day_files(tmp_path / "output") == sorted(f"ap{d:%y%m%d}.txt" for d in recent)
@@ -106,7 +104,7 @@ def test_without_dates_the_run_continues_from_the_newest_archived_day(site, craw
 
 def test_without_dates_an_empty_archive_gets_today(site, crawl, tmp_path) -> None:
     today = days.today_eastern()
-    site.handlers.append(ScienceApi([science_record(today, "Today")]))
+    site.publish(today, title="Today")
     result = crawl(site)
     assert day_files(tmp_path / "output") == [f"ap{today:%y%m%d}.txt"]
     assert result.stats["apod/days"] == 1
@@ -127,21 +125,41 @@ def test_stale_temporary_files_of_a_killed_run_are_removed(site, crawl, tmp_path
 
 
 def test_server_error_then_success_is_retried_and_written(site, crawl, tmp_path) -> None:
-    site.answers(page_path(JAN[0]), Answer(500), Answer(body=classic_page(JAN[0], "Second try")))
+    second = Answer(body=classic_page(JAN[0], title="Second try").body)
+    site.answers(page_path(JAN[0]), Answer(500), second)
     result = crawl(site, dates=str(JAN[0]))
     assert len(site.requested(page_path(JAN[0]))) == 2
     assert result.stats["apod/written"] == 1
     assert "Second try" in (tmp_path / "output" / "ap250101.txt").read_text()
 
 
-def test_429_with_retry_after_is_honoured(site, crawl) -> None:
+class SkippingClock:
+    """A monotonic clock whose sleeps end at once: each moves the clock forward instead."""
+
+    def __init__(self) -> None:
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.skipped
+
+    async def sleep(self, seconds: float) -> None:
+        self.skipped += seconds
+        await asyncio.sleep(0)
+
+
+def test_429_with_retry_after_is_honoured(site, crawl, monkeypatch) -> None:
+    # The crawl's wait for Retry-After passes at once on a clock the site reads too: by that
+    # clock the retry still comes at least Retry-After seconds after the 429.
+    clock = SkippingClock()
+    site.clock = clock
+    monkeypatch.setattr(middlewares, "asyncio", SimpleNamespace(sleep=clock.sleep))
     site.answers(
         page_path(JAN[0]),
         Answer(429, b"slow down", {"Retry-After": "2"}),
-        Answer(body=classic_page(JAN[0], "After waiting")),
+        Answer(body=classic_page(JAN[0], title="After waiting").body),
     )
     result = crawl(site, dates=str(JAN[0]))
-    first, second = site.times[page_path(JAN[0])]
+    first, second = site.times(page_path(JAN[0]))
     assert second - first >= 2.0
     assert result.stats["apod/written"] == 1
     assert result.stats["apod/retry_after"] == 1
@@ -156,7 +174,7 @@ def test_a_retry_after_beyond_the_limit_fails_the_day_instead_of_waiting(site, c
 
 
 def test_truncated_body_is_not_written(site, crawl, tmp_path) -> None:
-    body = classic_page(JAN[0], "Cut short")
+    body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=len(body) // 2)
     result = crawl(site, dates=str(JAN[0]), settings={"APOD_SOURCE": "classic"})
     assert day_files(tmp_path / "output") == []
@@ -194,7 +212,7 @@ def test_rebuild_from_the_captures_gives_the_same_files(site, crawl, tmp_path) -
     # classic pages for January, the list API for a run of 2015 days, one API day alone
     serve_classic(site, JAN[:5])
     may_2015 = [dt.date(2015, 5, 1) + dt.timedelta(days=n) for n in range(6)]
-    site.handlers.append(ScienceApi([science_record(d, f"Listed {d}") for d in may_2015]))
+    site.publish(*may_2015, title="Listed {day}")
     crawl(site, start=str(JAN[0]), end=str(JAN[4]))
     crawl(site, start=str(may_2015[0]), end=str(may_2015[-1]), source="science")
     output = tmp_path / "output"
@@ -208,9 +226,9 @@ def test_rebuild_from_the_captures_gives_the_same_files(site, crawl, tmp_path) -
 
 
 def test_rebuild_prefers_the_newest_capture_and_leaves_unchanged_files(site, crawl, tmp_path):
-    site.page(page_path(JAN[0]), classic_page(JAN[0], "First version"))
+    site.publish(JAN[0], title="First version")
     crawl(site, dates=str(JAN[0]))
-    site.page(page_path(JAN[0]), classic_page(JAN[0], "Corrected version"))
+    site.publish(JAN[0], title="Corrected version")
     crawl(site, dates=str(JAN[0]))
     path = tmp_path / "output" / "ap250101.txt"
     os.utime(path, (1_000_000_000, 1_000_000_000))
@@ -232,19 +250,7 @@ def test_rebuild_without_captures_is_one_line_error(tmp_path, capsys) -> None:
 
 # --- the command line: interruptions and exit status --------------------------------------
 
-
-def scrapy_crawl(site: LocalSite, output: Path, *arguments: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, "-s", "LOG_LEVEL=INFO"]
-    for setting in (
-        f"APOD_CLASSIC_URL={site.url}/apod/",
-        f"APOD_SCIENCE_URL={site.url}/science/",
-        f"APOD_OUTPUT_DIR={output}",
-        "DOWNLOAD_DELAY=0",
-        "AUTOTHROTTLE_ENABLED=False",
-        "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-    ):
-        command += ["-s", setting]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+CRON = {"LOG_LEVEL": "INFO", "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
 
 
 def wait_for_files(output: Path, count: int, process: subprocess.Popen) -> None:
@@ -266,15 +272,16 @@ MARCH = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(30)]
 def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    process = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    process = start_scrapy_crawl(site, output, *span, **CRON)
     wait_for_files(output, 5, process)
     process.kill()
     process.wait(timeout=30)
     assert 5 <= len(day_files(output)) < 30
     assert_every_file_complete(output)
 
-    rerun = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
-    assert rerun.wait(timeout=120) == 0, rerun.stderr.read().decode()
+    rerun = start_scrapy_crawl(site, output, *span, **CRON)
+    assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
     assert day_files(output) == [f"ap{d:%y%m%d}.txt" for d in MARCH]
     assert_every_file_complete(output)
     assert list(output.glob(".ap*.tmp")) == []
@@ -283,11 +290,12 @@ def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_pat
 def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    process = scrapy_crawl(site, output, "-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+    process = start_scrapy_crawl(site, output, *span, **CRON)
     wait_for_files(output, 3, process)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 1
-    stderr = process.stderr.read().decode()
+    stderr = process.stderr.read()
     assert "shutdown" in stderr and "Traceback" not in stderr
     assert 3 <= len(day_files(output)) < 30
     assert_every_file_complete(output)
@@ -295,16 +303,18 @@ def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
 
 def test_persistent_server_errors_exit_non_zero_without_a_file(site, tmp_path) -> None:
     site.page(page_path(JAN[0]), b"down", status=503)
-    process = scrapy_crawl(site, tmp_path, "-a", f"dates={JAN[0]}", "-a", "source=classic")
+    arguments = ("-a", f"dates={JAN[0]}", "-a", "source=classic")
+    process = start_scrapy_crawl(site, tmp_path, *arguments, **CRON)
     assert process.wait(timeout=120) == 1
     assert day_files(tmp_path) == []
     assert len(site.requested(page_path(JAN[0]))) == 3  # the request and its 2 retries
-    assert "1 failed" in process.stderr.read().decode()
+    assert "1 failed" in process.stderr.read()
 
 
 def test_truncated_body_is_not_written_by_scrapy_crawl(site, tmp_path) -> None:
-    body = classic_page(JAN[0], "Cut short")
+    body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=100)
-    process = scrapy_crawl(site, tmp_path, "-a", f"dates={JAN[0]}", "-a", "source=classic")
+    arguments = ("-a", f"dates={JAN[0]}", "-a", "source=classic")
+    process = start_scrapy_crawl(site, tmp_path, *arguments, **CRON)
     assert process.wait(timeout=120) == 1
     assert day_files(tmp_path) == []

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
-from .localsite import LocalSite, ScienceApi
-from .pages import classic_page, science_record
+from sitesim import API_PATH, SiteSim, science_record
 
 DAY = dt.date(2025, 1, 5)
 BIG = b"\x89PNG pretend this is a large picture" * 100
 
 
-def serve(site: LocalSite) -> None:
-    site.page("/apod/ap250105.html", classic_page(DAY, "Sky"))  # links image/2501/sky_big.jpg
+def serve(site: SiteSim) -> None:
+    site.publish(DAY, title="Sky", kind="image", slug="sky")  # links image/2501/sky_big.jpg
     site.page("/apod/image/2501/sky_big.jpg", BIG, **{"Content-Type": "image/jpeg"})
 
 
@@ -45,7 +45,7 @@ def test_the_larger_file_is_stored_with_its_checksum(site, crawl, tmp_path) -> N
 def test_a_second_run_does_not_fetch_the_media_again(site, crawl) -> None:
     serve(site)
     crawl(site, dates=str(DAY), media="1")
-    site.requests.clear()
+    site.hits.clear()
     result = crawl(site, dates=str(DAY), media="1")
     assert site.requested("/apod/image/") == []
     assert result.items[0].media_files[0]["status"] == "uptodate"
@@ -67,10 +67,12 @@ def test_video_embeds_are_not_downloaded(site, crawl, spec) -> None:
 
 
 def test_a_video_file_is_downloaded(site, crawl, tmp_path) -> None:
-    record = science_record(DAY, "Moving sky", video=True)
+    # variant 2: a record with basic_html, where the video file is
+    record, _ = science_record(DAY, title="Moving sky", kind="video", variant=2)
     media = record["basic_html"].split('src="')[1].split('"')[0]
     record["basic_html"] = record["basic_html"].replace(media, f"{site.url}/media/sky.mp4")
-    site.handlers.append(ScienceApi([record]))
+    json_type = {"Content-Type": "application/json; charset=UTF-8"}
+    site.page(f"{API_PATH}/{DAY:%y%m%d}", json.dumps(record).encode(), **json_type)
     site.page("/media/sky.mp4", b"\x00\x00\x00\x18ftypmp42", **{"Content-Type": "video/mp4"})
     result = crawl(site, dates=str(DAY), media="1", source="science")
     assert (tmp_path / "output" / "media" / "ap250105" / "sky.mp4").is_file()

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from sitesim import LANDING_PATH, SiteSim, classic_page
+
 from .conftest import day_files
-from .localsite import LocalSite, ScienceApi
-from .pages import classic_page, science_record
 
 TODAY = dt.date(2026, 11, 23)
 POLITE = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # the production setting: one request at a time
@@ -18,15 +18,15 @@ SPRING_2025 = dt.date(2025, 3, 1)  # before the move: `auto` asks the classic si
 
 
 @pytest.fixture
-def moved(site: LocalSite) -> LocalSite:
-    site.moved(landing=classic_page(TODAY, "Today's landing picture"))
+def moved(site: SiteSim) -> SiteSim:
+    site.mode = "moved"
+    site.page(LANDING_PATH, classic_page(TODAY, title="Today's landing picture").body)
     return site
 
 
-def serve_api(site: LocalSite, days: list[dt.date], cap: int = 25) -> ScienceApi:
-    api = ScienceApi([science_record(d, f"Sky of {d}") for d in days], cap=cap)
-    site.handlers.append(api)
-    return api
+def serve_api(site: SiteSim, days: list[dt.date], cap: int = 25) -> None:
+    site.publish(*days, title="Sky of {day}")
+    site.list_cap = cap
 
 
 def test_days_of_both_eras_come_from_the_api(moved, crawl, tmp_path) -> None:
@@ -50,27 +50,26 @@ def test_classic_site_is_asked_once_after_the_redirect(moved, crawl) -> None:
     assert result.stats["apod/written"] == 10
 
 
-def test_redirect_seen_mid_run_sends_the_days_not_yet_asked_to_the_api(site, crawl, tmp_path):
+def test_redirect_seen_mid_run_sends_the_days_not_yet_asked_to_the_api(moved, crawl, tmp_path):
     # The classic site still serves the newest day (the probe), then redirects the others.
     days = [SPRING_2025 + dt.timedelta(days=n) for n in range(6)]
-    site.page(f"/apod/ap{days[-1]:%y%m%d}.html", classic_page(days[-1], "Classic newest"))
-    site.moved(landing=classic_page(TODAY, "Today's landing picture"))
-    serve_api(site, days)
-    result = crawl(site, start=str(days[0]), end=str(days[-1]), settings=POLITE)
+    page = classic_page(days[-1], title="Classic newest").body
+    moved.page(f"/apod/ap{days[-1]:%y%m%d}.html", page)
+    serve_api(moved, days)
+    result = crawl(moved, start=str(days[0]), end=str(days[-1]), settings=POLITE)
     assert len(day_files(tmp_path / "output")) == 6
     # the probe, then one day that redirects; the other four go to the API in one list page
-    assert site.requested("/apod/") == [
+    assert moved.requested("/apod/") == [
         f"/apod/ap{days[-1]:%y%m%d}.html",
         f"/apod/ap{days[-2]:%y%m%d}.html",
     ]
-    assert len(site.requested("/science/wp-json/wp/v2/apod-basic?")) == 1
+    assert len(moved.requested("/science/wp-json/wp/v2/apod-basic?")) == 1
     assert result.stats["apod/written"] == 6
 
 
 def test_live_classic_site_is_asked_day_by_day(site, crawl) -> None:
     days = [SPRING_2025 + dt.timedelta(days=n) for n in range(5)]
-    for day in days:
-        site.page(f"/apod/ap{day:%y%m%d}.html", classic_page(day, f"Classic {day}"))
+    site.publish(*days, title="Classic {day}")
     result = crawl(site, start=str(days[0]), end=str(days[-1]), settings=POLITE)
     assert sorted(site.requested("/apod/")) == [f"/apod/ap{d:%y%m%d}.html" for d in days]
     assert site.requested("/science/") == []
@@ -79,7 +78,7 @@ def test_live_classic_site_is_asked_day_by_day(site, crawl) -> None:
 
 def test_days_since_the_move_are_taken_from_the_api_without_asking_classic(site, crawl) -> None:
     run = [NEW + dt.timedelta(days=n) for n in range(3)]
-    serve_api(site, run)  # the classic site is not even set up: it must not be needed
+    serve_api(site, run)  # the classic site would serve them too: it must not be asked
     result = crawl(site, start=str(run[0]), end=str(run[-1]))
     assert site.requested("/apod/") == []
     assert len(site.requested("/science/wp-json/wp/v2/apod-basic?")) == 1
@@ -104,8 +103,8 @@ def test_backfill_uses_one_request_per_list_page(moved, crawl, tmp_path) -> None
 
 def test_failing_list_page_falls_back_to_single_days(moved, crawl) -> None:
     run = [OLD + dt.timedelta(days=n) for n in range(30)]
-    api = serve_api(moved, run, cap=25)
-    api.failing_pages = {2}
+    serve_api(moved, run, cap=25)
+    moved.failing_list_pages = {2}
     result = crawl(moved, start=str(run[0]), end=str(run[-1]), settings={"RETRY_TIMES": 0})
     singles = moved.requested("/science/wp-json/wp/v2/apod-basic/")
     assert len(singles) == 5  # the 5 oldest days were on the failing second page
@@ -137,7 +136,7 @@ def test_source_classic_never_writes_a_redirect(moved, crawl, tmp_path) -> None:
 
 
 def test_source_classic_keeps_to_a_live_classic_site(site, crawl) -> None:
-    site.page(f"/apod/ap{NEW:%y%m%d}.html", classic_page(NEW, "Classic"))
+    site.publish(NEW, title="Classic")
     result = crawl(site, dates=str(NEW), source="classic")
     assert result.items[0].source == "classic"
     assert site.requested("/science/") == []
@@ -145,7 +144,8 @@ def test_source_classic_keeps_to_a_live_classic_site(site, crawl) -> None:
 
 def test_landing_page_served_without_a_redirect_is_not_written(site, crawl, tmp_path) -> None:
     # a proxy that follows the redirect itself: the day's address shows today's picture
-    site.page(f"/apod/ap{NEW:%y%m%d}.html", classic_page(TODAY, "Today's landing picture"))
+    landing = classic_page(TODAY, title="Today's landing picture").body
+    site.page(f"/apod/ap{NEW:%y%m%d}.html", landing)
     serve_api(site, [NEW])
     crawl(site, dates=str(NEW))
     text = (tmp_path / "output" / f"ap{NEW:%y%m%d}.txt").read_text()
@@ -155,7 +155,18 @@ def test_landing_page_served_without_a_redirect_is_not_written(site, crawl, tmp_
 def test_http_to_https_style_redirect_to_the_same_day_is_followed(site, crawl) -> None:
     stem = f"ap{SPRING_2025:%y%m%d}.html"
     site.page(f"/apod/{stem}", b"", status=301, Location=f"{site.url}/mirror/{stem}")
-    site.page(f"/mirror/{stem}", classic_page(SPRING_2025, "Mirrored"))
+    site.page(f"/mirror/{stem}", classic_page(SPRING_2025, title="Mirrored").body)
     result = crawl(site, dates=str(SPRING_2025))
     assert [d.title for d in result.items] == ["Mirrored"]
     assert "apod/classic_moved" not in result.stats
+
+
+def test_a_gap_at_the_start_of_a_run_is_missing_not_failed(site, crawl) -> None:
+    # 2020-06-10 is a gap: the list holds one page, and WordPress answers the page after the
+    # last one with 400 rest_post_invalid_page_number (as the simulator does)
+    run = [dt.date(2020, 6, 10) + dt.timedelta(days=n) for n in range(3)]
+    serve_api(site, run[1:])
+    result = crawl(site, start=str(run[0]), end=str(run[-1]), refresh="all", source="science")
+    assert result.stats["apod/written"] == 2
+    assert result.stats["apod/missing"] == 1
+    assert "apod/failed" not in result.stats

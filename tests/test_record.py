@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,9 @@ from apodscrape import parse_page
 from apodscrape.credits import asserts_copyright, split_credits
 from apodscrape.days import CANONICAL_BASE
 from apodscrape.table import FEED_FIELDS as EXPORT_NAMES
+from sitesim import SiteSim
 
-from .conftest import ROOT
-from .localsite import LocalSite
+from .conftest import scrapy_crawl
 
 # capture -> the roles its credit block labels, and whether it asserts copyright (by eye)
 ROLES = {
@@ -83,21 +81,15 @@ def test_explanation_text_is_plain(corpus: Path) -> None:
 
 
 @pytest.fixture
-def exported(site: LocalSite, spec: Path, tmp_path: Path):
+def exported(site: SiteSim, spec: Path, tmp_path: Path):
     body = (spec / "ap250105.reconstructed.html").read_bytes()
     site.page("/apod/ap250105.html", body)
 
     def run(name: str) -> tuple[Path, bytes]:
         out = tmp_path / name
-        command = [sys.executable, "-m", "scrapy", "crawl", "apod", "-a", "dates=2025-01-05"]
-        for setting in (
-            f"APOD_CLASSIC_URL={site.url}/apod/",
-            f"APOD_OUTPUT_DIR={tmp_path / 'archive'}",
-            "DOWNLOAD_DELAY=0",
-        ):
-            command += ["-s", setting]
-        run = subprocess.run([*command, "-O", str(out)], cwd=ROOT, capture_output=True, timeout=120)
-        assert run.returncode == 0, run.stderr.decode()
+        arguments = ("-a", "dates=2025-01-05", "-O", str(out))
+        run = scrapy_crawl(site, tmp_path / "archive", *arguments)
+        assert run.returncode == 0, run.stderr
         return out, body
 
     return run

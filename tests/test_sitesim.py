@@ -1,5 +1,6 @@
-"""The site simulator (bench/sitesim.py): its archive and gaps, each era's layout, what each
-mode answers over HTTP, faults; and crawls of slices of it with the real engine."""
+"""The site simulator (sitesim/): its archive and gaps, each era's layout, what each
+mode answers over HTTP, a test's own site (published days, scripted answers), faults; and
+crawls of slices of it with the real engine."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import sitesim
 from apodscrape import parse_page
 from apodscrape.archive import read
 from apodscrape.days import canonical_url
 from apodscrape.parse.decode import decode
-from bench import sitesim
-from bench.sitesim import Faults, SiteSim
+from sitesim import Faults, SiteSim
 
 from .conftest import ROOT
 
@@ -213,6 +214,60 @@ def test_list_page_size_below_the_cap_and_pages_past_the_end(moved: SiteSim) -> 
     assert none == []
 
 
+# --- a test's own site: published days and scripted answers ------------------------------
+
+
+def test_an_empty_site_serves_only_the_days_published_with_their_changes() -> None:
+    gap, day = dt.date(2020, 6, 10), dt.date(2020, 6, 11)
+    with SiteSim(days=()) as sim:
+        assert get(sim, "/apod/ap200611.html")[0] == 404
+        assert json.loads(get(sim, f"{API}/200611")[2])["code"] == "apod_basic_not_found"
+        sim.publish(gap, day, title="Sky of {day}")
+        _, _, page = get(sim, "/apod/ap200611.html")
+        assert page == sitesim.classic_page(day, title="Sky of 2020-06-11").body
+        assert parse_page(page, canonical_url(day)).title == "Sky of 2020-06-11"
+        assert get(sim, "/apod/ap200610.html")[0] == 200  # published: a gap no more
+        _, headers, listed = list_of(sim, "date_from=200601&date_to=200630&per_page=1")
+        assert [r["title"] for r in listed] == ["Sky of 2020-06-11"]
+        assert headers["X-WP-Total"] == "2"
+        assert list_of(sim, "date_from=200601&date_to=200630&per_page=1&page=3")[0] == 400
+        sim.mode = "moved"
+        assert get(sim, "/apod/ap200611.html")[0] == 301
+        _, _, landing = get(sim, "/science/apod/")
+        assert landing == page  # the newest day published
+
+
+def test_scripted_answers_come_before_the_site_in_turn() -> None:
+    path = "/apod/ap960821.html"
+    with SiteSim("classic", END) as sim:
+        sim.answers(path, sitesim.Answer(503, headers={"Retry-After": "3"}), sitesim.Answer(204))
+        sim.page("/apod/archivepix.html", sitesim.ARCHIVE_PAGE)
+        first, second, third = (get(sim, path) for _ in range(3))
+        assert first[0] == 503 and first[1]["Retry-After"] == "3"
+        assert second[0] == third[0] == 204  # the last answer stays
+        assert get(sim, "/apod/archivepix.html")[2] == sitesim.ARCHIVE_PAGE
+        sim.failing_list_pages = {2}
+        assert get(sim, f"{API}?date_from=960801&date_to=960831&page=2")[0] == 500
+    assert sim.requested(path) == [path] * 3
+    assert len(sim.times(path)) == 3 and sim.times(path) == sorted(sim.times(path))
+    assert sim.stats()["scripted"] == 4
+
+
+def test_a_scripted_body_can_be_cut_short() -> None:
+    body = sitesim.classic_page(dt.date(1996, 8, 21)).body
+    with SiteSim(days=()) as sim:
+        sim.routes["/apod/ap960821.html"] = sitesim.Answer(body=body, sent=100)
+        address = urlsplit(sim.url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("GET", "/apod/ap960821.html")
+        response = connection.getresponse()
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            response.read()
+        connection.close()
+    assert int(response.getheader("Content-Length")) == len(body)
+    assert cut.value.partial == body[:100]
+
+
 # --- faults --------------------------------------------------------------------------------
 
 
@@ -264,7 +319,7 @@ def test_faults_mode_without_settings_uses_mild_defaults() -> None:
 
 
 def test_command_line_prints_its_url_and_serves() -> None:
-    command = [sys.executable, "-m", "bench.sitesim", "--mode", "moved", "--end", "2026-11-23"]
+    command = [sys.executable, "-m", "sitesim", "--mode", "moved", "--end", "2026-11-23"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
