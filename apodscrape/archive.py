@@ -160,8 +160,12 @@ def entries(directory: str | os.PathLike[str]) -> list[Path]:
 def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> BinaryIO:
     """Hold the archive for one run: an open lock file whose flock lasts until it is closed
     (or the process ends, however it ends). ArchiveLocked if another run holds it, unless
-    `wait`, which waits for that run to end."""
-    path = Path(directory) / LOCK_NAME
+    `wait`, which waits for that run to end. Within one process the same hold is given
+    again (`scrapy crawl` takes it before Scrapy starts, the spider keeps it)."""
+    path = (Path(directory) / LOCK_NAME).resolve()
+    held = _HELD.get(path)
+    if held is not None and not held.closed:
+        return held
     path.parent.mkdir(parents=True, exist_ok=True)
     file = path.open("a+b")
     try:
@@ -175,7 +179,11 @@ def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> BinaryIO:
     file.truncate()
     file.write(f"{os.getpid()}\n".encode("ascii"))
     file.flush()
+    _HELD[path] = file
     return file
+
+
+_HELD: dict[Path, BinaryIO] = {}  # the archives this process holds, by lock file
 
 
 def is_day_entry(path: Path) -> bool:

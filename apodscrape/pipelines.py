@@ -35,8 +35,8 @@ class WriteDayPipeline:
         return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
 
     def open_spider(self) -> None:
-        # Runs on one archive never overlap (see the crontab line in the README), so any
-        # temporary file here is the leftover of a run that was killed while writing.
+        # This run holds the archive (archive.lock: runs on one archive never overlap), so
+        # any temporary file here is the leftover of a run that was killed while writing.
         if removed := archive.remove_stale_temporaries(self.output_dir):
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 

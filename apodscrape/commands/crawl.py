@@ -8,6 +8,7 @@ import sys
 
 from scrapy.commands import crawl
 
+from .. import archive
 from ..errors import ApodError, ArchiveLocked
 from ..plan import parse_arguments, read_settings
 
@@ -26,9 +27,14 @@ class Command(crawl.Command):
             return  # run() reports Scrapy's own usage error
         try:  # the project's one spider, apod: its arguments and settings, checked up front
             parse_arguments(opts.spargs)
-            read_settings(self.settings)
+            settings = read_settings(self.settings)
         except ApodError as error:
             _refuse(error)
+        try:  # and the archive held before Scrapy starts: a second run is one line
+            archive.lock(self.settings["APOD_OUTPUT_DIR"], wait=settings.wait_for_lock)
+        except ArchiveLocked as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_INCOMPLETE) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

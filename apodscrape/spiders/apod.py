@@ -200,6 +200,7 @@ class ApodSpider(scrapy.Spider):
         self.classic_in_flight -= 1
         day = failure.request.meta["apod_day"]
         if failure.request.cb_kwargs.get("probe"):
+            self.classic_failed.add(day)  # the API saying it has none is then no proof
             yield from self.moved_off_classic(day, f"does not answer ({_reason(failure)})")
         else:
             yield from self.classic_unusable(day, _reason(failure))

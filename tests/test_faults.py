@@ -1,0 +1,292 @@
+"""The failure model, as a table of faults a broken or hostile server shows and what the
+mirror must make of them (README, "When things go wrong"). Every day asked ends in exactly
+one counted outcome; a day without a file is `missing` only on its source's word, else
+`failed`; nothing but a complete page of the same day replaces an archived one; nothing
+is fetched from a host or scheme the run was not pointed at.
+
+Each row runs the real engine in-process against the one simulator (sitesim) on
+127.0.0.1; the rows about exit status, locks, signals and quiet runs run `scrapy crawl`
+in a subprocess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from apodscrape.days import today_eastern
+from sitesim import Answer, SiteSim
+from sitesim.science import JSON
+
+from .conftest import day_files, scrapy_crawl, start_scrapy_crawl
+
+DAY = dt.date(2025, 1, 5)
+OLDER = dt.date(2025, 1, 4)
+PAGE = f"/apod/ap{DAY:%y%m%d}.html"
+API_DAY = f"/science/wp-json/wp/v2/apod-basic/{DAY:%y%m%d}"
+NOT_FOUND = b'{"code": "apod_basic_not_found", "message": "No APOD", "data": {"status": 404}}'
+OUTCOMES = ("written", "unchanged", "skipped", "missing", "failed")
+
+
+@dataclass
+class Fault:
+    """One row: what the site does, how the run is asked, and what must come of it."""
+
+    setup: Callable[[SiteSim], None]
+    arguments: dict[str, str]
+    outcome: dict[str, int]  # the outcomes counted (the others must be 0)
+    files: list[str] | None  # the day files the archive has afterwards (None: not checked)
+    settings: dict[str, object] = field(default_factory=dict)
+    archived: bool = False  # the archive already holds a good file of DAY
+
+
+def _page(site: SiteSim, day: dt.date = DAY) -> bytes:
+    site.publish(day)
+    return site.classic_page(day).body
+
+
+def _cut_short(site: SiteSim) -> None:  # an honest Content-Length for 60% of the page
+    body = _page(site)
+    site.page(PAGE, body[: len(body) * 60 // 100])
+
+
+def _closes_early(site: SiteSim) -> None:  # announces the whole page, sends 60% of it
+    body = _page(site)
+    site.answers(PAGE, Answer(200, body, sent=len(body) * 60 // 100))
+
+
+def _redirect(location: str) -> Callable[[SiteSim], None]:
+    def setup(site: SiteSim) -> None:
+        _page(site)
+        site.page(PAGE, b"", status=301, Location=location.format(url=site.url))
+
+    return setup
+
+
+def _empty(site: SiteSim) -> None:
+    _page(site, OLDER)
+    site.page(PAGE, b"")
+
+
+def _classic_fails_api_has_none(site: SiteSim) -> None:
+    site.page(PAGE, b"oops", status=500)
+    site.page(API_DAY, NOT_FOUND, status=404, **{"Content-Type": JSON})
+
+
+def _odd_record(site: SiteSim) -> None:
+    site.publish(DAY)
+    record = {**site.science_record(DAY), "credit": ["not", "html"]}
+    site.page(API_DAY, json_bytes(record), **{"Content-Type": JSON})
+
+
+def json_bytes(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _list_starts_late(site: SiteSim) -> None:
+    # the list leaves out the run's first day though the day exists
+    days = [DAY - dt.timedelta(days=n) for n in range(3)]
+    site.publish(*days)
+    listed = [site.science_record(day) for day in days[:2]]
+    query = f"?date_from={days[-1]:%y%m%d}&date_to={DAY:%y%m%d}&per_page=100&page=1"
+    site.page(f"/science/wp-json/wp/v2/apod-basic{query}", json_bytes(listed), **{
+        "Content-Type": JSON
+    })  # fmt: skip
+
+
+def _list_ignores_page(site: SiteSim) -> None:
+    days = [DAY - dt.timedelta(days=n) for n in range(60)]
+    site.publish(*days)
+    first = [site.science_record(day) for day in days[:25]]
+    for page in range(1, 4):
+        query = f"?date_from={days[-1]:%y%m%d}&date_to={DAY:%y%m%d}&per_page=100&page={page}"
+        site.page(f"/science/wp-json/wp/v2/apod-basic{query}", json_bytes(first), **{
+            "Content-Type": JSON
+        })  # fmt: skip
+
+
+def _escaped_markup(site: SiteSim) -> None:
+    site.publish(DAY, title="Escapes")
+    body = site.classic_page(DAY).body.replace(
+        b"<b> Explanation: </b>",
+        b"<b> Explanation: </b> Text &lt;img src=x onerror=alert(1)&gt; and a "
+        b'<a href="javascript:alert(1)">live link</a>.',
+        1,
+    )
+    site.page(PAGE, body)
+
+
+FAULTS = {
+    "page-cut-short": Fault(_cut_short, {"dates": str(DAY), "source": "classic"},
+                            {"failed": 1}, []),
+    "page-cut-short-keeps-the-archived-day": Fault(
+        _cut_short, {"dates": str(DAY), "source": "classic"}, {"failed": 1}, ["ap250105.txt"],
+        archived=True),
+    "page-closes-early": Fault(_closes_early, {"dates": str(DAY), "source": "classic"},
+                               {"failed": 1}, []),
+    "cut-short-in-auto-comes-from-the-api": Fault(_cut_short, {"dates": str(DAY)},
+                                                  {"written": 1}, ["ap250105.txt"]),
+    "redirect-to-another-host": Fault(_redirect("http://example.com/apod/ap250105.html"),
+                                      {"dates": str(DAY), "source": "classic"}, {"failed": 1}, []),
+    "redirect-to-a-file": Fault(_redirect("file:///etc/hostname"),
+                                {"dates": str(DAY), "source": "classic"}, {"failed": 1}, []),
+    "redirect-to-itself": Fault(_redirect("{url}/apod/ap250105.html"),
+                                {"dates": str(DAY), "source": "classic"}, {"failed": 1}, []),
+    "empty-page-fails-that-day-only": Fault(
+        _empty, {"start": str(OLDER), "end": str(DAY), "source": "classic"},
+        {"written": 1, "failed": 1}, ["ap250104.txt"]),
+    "classic-fails-and-api-has-none": Fault(_classic_fails_api_has_none, {"dates": str(DAY)},
+                                            {"failed": 1}, []),
+    "record-with-odd-field-types": Fault(_odd_record, {"dates": str(DAY), "source": "science"},
+                                         {"failed": 1}, []),
+    "list-starts-late": Fault(_list_starts_late,
+                              {"start": "2025-01-03", "end": str(DAY), "source": "science"},
+                              {"written": 3}, ["ap250103.txt", "ap250104.txt", "ap250105.txt"]),
+    "list-ignores-page": Fault(_list_ignores_page,
+                               {"start": "2024-11-07", "end": str(DAY), "source": "science"},
+                               {"written": 60}, None),
+    "escaped-markup-stays-text": Fault(_escaped_markup, {"dates": str(DAY), "source": "classic"},
+                                       {"written": 1}, ["ap250105.txt"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FAULTS)
+def test_fault(name: str, site: SiteSim, crawl, tmp_path: Path) -> None:
+    fault = FAULTS[name]
+    output = tmp_path / "output"
+    if fault.archived:
+        output.mkdir()
+        (output / "ap250105.txt").write_text("---\n{}\n---\n\nthe good day\n")
+    fault.setup(site)
+    result = crawl(site, output, fault.settings, **fault.arguments)
+    counted = {outcome: result.stats.get(f"apod/{outcome}", 0) for outcome in OUTCOMES}
+    assert counted == {outcome: fault.outcome.get(outcome, 0) for outcome in OUTCOMES}
+    if fault.files is not None:
+        assert day_files(output) == fault.files
+    if fault.archived:
+        assert (output / "ap250105.txt").read_text().endswith("the good day\n")
+    assert not [p for p in site.requests if p.startswith(("http", "file"))]
+
+
+def test_a_server_that_never_answers_is_given_up_on(site: SiteSim, crawl, tmp_path) -> None:
+    days = [DAY - dt.timedelta(days=n) for n in range(3)]
+    for day in days:
+        site.answers(f"/apod/ap{day:%y%m%d}.html", Answer(200, b"", delay=20))
+    started = time.monotonic()
+    result = crawl(site, tmp_path / "out", {"DOWNLOAD_TIMEOUT": 1},
+                   source="classic", start=str(days[-1]), end=str(DAY))  # fmt: skip
+    assert result.stats["apod/failed"] == 3
+    assert len(site.requested("/apod/")) <= 3  # three timeouts, then no more asking
+    assert time.monotonic() - started < 15
+
+
+def test_escaped_markup_stays_text_in_the_file(site: SiteSim, crawl, tmp_path: Path) -> None:
+    _escaped_markup(site)
+    crawl(site, tmp_path / "out", source="classic", dates=str(DAY))
+    text = (tmp_path / "out" / "ap250105.txt").read_text()
+    assert "Text \\<img src=x onerror=alert(1)> and a live link." in text
+    assert "javascript:" not in text
+
+
+def test_the_api_ignoring_page_costs_a_bounded_number_of_requests(site, crawl, tmp_path) -> None:
+    _list_ignores_page(site)
+    crawl(site, tmp_path / "out", start="2024-11-07", end=str(DAY), source="science")
+    lists = site.requested("/science/wp-json/wp/v2/apod-basic?")
+    assert len(lists) == 2  # page 2 brings nothing new: the rest is asked day by day
+    assert len(site.requested("/science/wp-json/wp/v2/apod-basic/")) == 35
+
+
+def test_media_from_a_host_the_run_was_not_pointed_at_is_not_fetched(site, crawl, tmp_path):
+    site.publish(DAY, kind="image")
+    body = site.classic_page(DAY).body
+    page = body.replace(b'<a href="image/', b'<a href="http://example.com/image/', 1)
+    site.page(PAGE, page)
+    result = crawl(site, tmp_path / "out", source="classic", dates=str(DAY), media="1")
+    assert result.stats.get("apod/written") == 1
+    assert not (tmp_path / "out" / "media").exists() or not any(
+        (tmp_path / "out" / "media").rglob("*.*")
+    )
+
+
+def test_a_plain_run_asks_again_a_day_that_failed(site, crawl, tmp_path) -> None:
+    today = today_eastern()
+    days = [today - dt.timedelta(days=n) for n in range(6)]
+    site.publish(*days)
+    hole = days[4]
+    site.page(f"/apod/ap{hole:%y%m%d}.html", b"oops", status=500)
+    output = tmp_path / "out"
+    first = crawl(site, output, source="classic", start=str(days[-1]))
+    assert first.stats["apod/failed"] == 1
+    site.routes.clear()
+    asked = len(site.requested("/apod/"))
+    second = crawl(site, output, source="classic")  # a plain cron run
+    assert second.stats.get("apod/failed", 0) == 0 and second.stats["apod/written"] == 1
+    assert day_files(output) == sorted(f"ap{day:%y%m%d}.txt" for day in days)
+    assert len(site.requested("/apod/")) - asked == 4  # the refresh window and the hole
+
+
+# --- in a subprocess: exit status, locks, signals, quiet runs --------------------------------
+
+
+def test_a_failed_day_is_exit_status_1(site: SiteSim, tmp_path: Path) -> None:
+    _classic_fails_api_has_none(site)
+    run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}")
+    assert run.returncode == 1
+    assert f"{DAY}: failed:" in run.stderr
+
+
+def test_a_good_run_is_silent_at_warning(site: SiteSim, tmp_path: Path) -> None:
+    site.publish(DAY)
+    run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
+                       LOG_LEVEL="WARNING")  # fmt: skip
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+
+
+def test_a_second_run_on_the_archive_exits_at_once(site: SiteSim, tmp_path: Path) -> None:
+    site.publish(DAY)
+    site.answers(PAGE, Answer(200, site.classic_page(DAY).body, delay=4))
+    first = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic")
+    deadline = time.monotonic() + 30
+    while not (tmp_path / ".apodscrape.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first run holds the archive (its page takes 4 s to come)
+    second = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic")
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        f"error: {tmp_path} is in use by another run (pid {first.pid})"
+    ]
+    assert first.wait(timeout=60) == 0
+    assert day_files(tmp_path) == ["ap250105.txt"]
+
+
+def test_sigterm_ends_a_retry_after_wait_at_once(site: SiteSim, tmp_path: Path) -> None:
+    site.answers(PAGE, Answer(503, b"busy", {"Retry-After": "300"}))
+    process = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic")
+    deadline = time.monotonic() + 30
+    while not site.requested(PAGE) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=30)
+    assert time.monotonic() - sent < 10
+    assert process.returncode == 1
+
+
+def test_an_unreachable_site_fails_fast_in_one_line_a_day(tmp_path: Path) -> None:
+    dead = "http://127.0.0.1:9/"  # the discard port: connections are refused
+    site = SiteSim(days=())
+    site.url = dead.rstrip("/")
+    started = time.monotonic()
+    run = scrapy_crawl(site, tmp_path, "-a", "start=2025-01-01", "-a", "end=2025-01-10",
+                       APOD_SCIENCE_URL=dead + "science/", APOD_CLASSIC_URL=dead + "apod/",
+                       LOG_LEVEL="ERROR")  # fmt: skip
+    assert time.monotonic() - started < 60
+    assert run.returncode == 1
+    failed = [line for line in run.stderr.splitlines() if ": failed: " in line]
+    assert len(failed) == 10
