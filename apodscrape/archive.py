@@ -117,11 +117,22 @@ def read_day(day: dt.date, path: Path) -> dict[str, Any]:
         missing = [key for key in FIELDS if key not in metadata]
         if missing:
             raise ApodError(f"front matter lacks {', '.join(missing)}")
+        if wrong := [key for key in FIELDS if not _TYPES[key](metadata[key])]:
+            raise ApodError(f"front matter has a value of the wrong type: {', '.join(wrong)}")
         if metadata["canonicalUrl"] != days.canonical_url(day):
             raise ApodError(f"canonicalUrl {metadata['canonicalUrl']} is not the day {day}")
     except ApodError as error:
         raise ApodError(f"{path}: {error}") from None
     return {"date": day, **{key: metadata[key] for key in FIELDS}, "explanation": body}
+
+
+# What each key may hold (FORMAT.md): text, the imageUrl null, credit a list of lines.
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "title": lambda value: isinstance(value, str),
+    "canonicalUrl": lambda value: isinstance(value, str),
+    "imageUrl": lambda value: value is None or isinstance(value, str),
+    "credit": lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value),
+}
 
 
 def load(path: str | os.PathLike[str]) -> list[dict[str, Any]]:

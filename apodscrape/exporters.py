@@ -14,6 +14,6 @@ class CsvDayExporter(CsvItemExporter):
     structured fields (credits, media files) as JSON."""
 
     def serialize_field(self, field: Any, name: str, value: Any) -> Any:
-        if isinstance(value, list | dict):
+        if isinstance(value, list | dict | str):
             return csv_cell(value)
         return super().serialize_field(field, name, value)

@@ -67,14 +67,21 @@ def row(record: dict[str, Any], captured: Day | None = None) -> dict[str, Any]:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell: a list of strings one per line, other structures as JSON, None empty."""
+    """A CSV cell: a list of strings one per line, other structures as JSON, None empty;
+    text that a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a
+    leading apostrophe, so that it shows as the text it is (OWASP's advice)."""
     if value is None:
         return ""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "\n".join(value)
-    if isinstance(value, list | dict):
+        value = "\n".join(value)
+    elif isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return f"'{value}"
     return value
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def arrow_schema() -> Any:

@@ -10,6 +10,8 @@ import pytest
 
 from .conftest import ROOT
 
+URL = "https://apod.nasa.gov/apod/ap250105.html"
+
 
 def apodscrape(*arguments: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "apodscrape", *arguments]
@@ -53,3 +55,22 @@ def test_convert_refuses_a_page_of_another_day(corpus: Path) -> None:
     run = apodscrape("convert", str(corpus / "classic" / "ap140921.html"), "--url", url)
     assert run.returncode == 1 and run.stdout == b""
     assert b"shows 2014-09-21" in run.stderr
+
+
+def test_convert_of_an_empty_file_is_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "ap250105.html"
+    empty.write_bytes(b"")
+    run = apodscrape("convert", str(empty))
+    assert (run.returncode, run.stdout) == (1, b"")
+    assert run.stderr.decode().splitlines() == [f"error: {empty}: an empty answer"]
+
+
+def test_a_reader_that_stops_early_is_no_traceback(spec: Path) -> None:
+    page = str(spec / "ap250105.reconstructed.html")
+    command = [sys.executable, "-m", "apodscrape", "convert", page, "--url", URL]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.close()  # what `| head` does, here before a byte is read
+        stderr = run.stderr.read()
+    assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr
+    assert run.returncode == 1

@@ -85,6 +85,11 @@ def test_the_canonical_url_must_be_the_file_names_day(tmp_path: Path) -> None:
         (b'---\ntitle: "YAML"\n---\n', "front matter is not JSON"),
         (b'---\n{\n  "title": "T"\n}\n---\n', "front matter lacks canonicalUrl, imageUrl, credit"),
         ('---\n{"title": "Caf\u00e9"}\n---\n'.encode("latin-1"), "not UTF-8"),
+        (
+            b'---\n{"title": 5, "canonicalUrl": "https://apod.nasa.gov/apod/ap250105.html",'
+            b' "imageUrl": null, "credit": "one line"}\n---\n',
+            "front matter has a value of the wrong type: title, credit",
+        ),
     ],
 )
 def test_an_unreadable_file_is_an_error_naming_it(

@@ -15,7 +15,7 @@ import pytest
 from apodscrape import load
 from apodscrape.__main__ import main
 from apodscrape.table import NAMES as COLUMNS
-from apodscrape.table import row
+from apodscrape.table import csv_cell, row
 
 from .archives import a_day, write_days
 from .test_cli import apodscrape
@@ -184,3 +184,14 @@ def test_with_captures_the_rows_carry_the_full_record(site, crawl, spec, tmp_pat
     assert exported["rawSha256"] == crawled.raw_sha256
     assert exported["mediaType"] == "video"
     assert exported["credits"] == crawled.credits
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx"])
+def test_csv_cells_a_spreadsheet_would_run_show_as_text(text: str) -> None:
+    assert csv_cell(text) == f"'{text}"
+    assert csv_cell([text, "b"]) == f"'{text}\nb"
+
+
+def test_ordinary_csv_cells_are_as_they_are() -> None:
+    assert csv_cell("Rocket Launch") == "Rocket Launch"
+    assert csv_cell(None) == "" and csv_cell(3) == 3
