@@ -215,6 +215,9 @@ class State:
     # Days their source confirmed it does not have: not asked again outside the refresh
     # window (APOD's own gaps beyond days.KNOWN_GAPS, days the API never had).
     missing: set[dt.date] = field(default_factory=set)
+    # Days whose media a `-a media=1` run stored (or found nothing to store): a media run
+    # asks again the archived days not among them (a download that failed or was cut).
+    media_done: set[dt.date] = field(default_factory=set)
 
 
 def read_state(directory: str | os.PathLike[str]) -> State:
@@ -226,6 +229,7 @@ def read_state(directory: str | os.PathLike[str]) -> State:
         return State(
             span_from=dt.date.fromisoformat(span) if span else None,
             missing={dt.date.fromisoformat(day) for day in data.get("missing", [])},
+            media_done={dt.date.fromisoformat(day) for day in data.get("mediaDone", [])},
         )
     except FileNotFoundError:
         return State()
@@ -238,6 +242,7 @@ def write_state(directory: str | os.PathLike[str], state: State) -> None:
     data = {
         "spanFrom": state.span_from.isoformat() if state.span_from else None,
         "missing": sorted(day.isoformat() for day in state.missing),
+        "mediaDone": sorted(day.isoformat() for day in state.media_done),
     }
     write_atomic(Path(directory) / STATE_NAME, json.dumps(data, indent=2) + "\n")
 

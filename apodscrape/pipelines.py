@@ -89,7 +89,10 @@ class MediaPipeline(FilesPipeline):
                 self.crawler.stats.inc_value("apod/media_stored")
             else:
                 self.crawler.stats.inc_value("apod/media_failed")
-                logger.warning("%s: media not stored: %s", item.date, result.getErrorMessage())
+                reason = result.getErrorMessage() or result.type.__name__
+                logger.warning("%s: media not stored: %s", item.date, reason)
+        if all(ok for ok, _ in results):  # stored, or nothing to store: not asked again
+            self.crawler.spider.media_done.add(item.date)
         return item
 
 

@@ -110,6 +110,8 @@ def make_plan(
     source confirmed it has none. Days confirmed missing are skipped as archived days are.
     """
     state = state or State()
+    if arguments.media:  # a day whose media is not stored yet is not done
+        archived = archived & state.media_done
     requested = arguments.requested
     if requested is None:
         requested = continue_range(archived, arguments.refresh, today)

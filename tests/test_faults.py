@@ -290,3 +290,21 @@ def test_an_unreachable_site_fails_fast_in_one_line_a_day(tmp_path: Path) -> Non
     assert run.returncode == 1
     failed = [line for line in run.stderr.splitlines() if ": failed: " in line]
     assert len(failed) == 10
+
+
+def test_a_failed_media_download_is_asked_again_by_the_next_media_run(site, crawl, tmp_path):
+    today = today_eastern()
+    old = today - dt.timedelta(days=10)  # outside the refresh window of a plain run
+    site.publish(old, title="Sky", kind="image", slug="sky")
+    image = f"/apod/image/{old:%y%m}/sky_big.jpg"
+    site.answers(image, Answer(500, b"busy"))
+    output = tmp_path / "out"
+    first = crawl(site, output, source="classic", dates=str(old), media="1")
+    assert first.stats["apod/media_failed"] == 1 and first.stats["apod/written"] == 1
+    site.page(image, b"JPEG" * 100, **{"Content-Type": "image/jpeg"})
+    second = crawl(site, output, source="classic", media="1")  # a plain media run
+    assert second.stats["apod/media_stored"] == 1
+    assert (output / "media" / f"ap{old:%y%m%d}" / "sky_big.jpg").read_bytes() == b"JPEG" * 100
+    third = crawl(site, output, source="classic", media="1")
+    assert f"/apod/ap{old:%y%m%d}.html" not in site.requests[-5:]  # done: not asked again
+    assert third.stats.get("apod/media_stored", 0) == 0

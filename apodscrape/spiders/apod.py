@@ -59,6 +59,7 @@ class ApodSpider(scrapy.Spider):
         self.classic_moved = False  # set once the classic site is seen redirecting
         self.classic_failed: set[dt.date] = set()  # days the classic site could not give
         self.confirmed_missing: set[dt.date] = set()  # days a source said it does not have
+        self.media_done: set[dt.date] = set()  # days whose media MediaPipeline stored
 
     @property
     def media(self) -> bool:
@@ -91,6 +92,7 @@ class ApodSpider(scrapy.Spider):
         state.missing = (state.missing | self.confirmed_missing) - archive.archived_days(
             self.output
         )
+        state.media_done |= self.media_done
         try:
             archive.write_state(self.output, state)
         except OSError as error:
