@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 
 from .errors import ApodError
-from .tools import audit, check, convert, export, rebuild, stats
 
-TOOLS = (convert, check, audit, stats, export, rebuild)
+# One module a tool under tools/, named for its command.
+TOOLS = ("convert", "check", "audit", "stats", "export", "rebuild")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,8 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m apodscrape", description=__doc__.split("\n")[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for tool in TOOLS:
-        tool.register(commands)
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the tool asked for is imported (export loads Scrapy, which the others need not);
+    # all of them for help or an unknown command.
+    for name in argv[:1] if argv[:1] and argv[0] in TOOLS else TOOLS:
+        import_module(f".tools.{name}", __package__).register(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
