@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import mimetypes
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 @dataclass
@@ -100,6 +102,29 @@ class LocalSite:
     def requested(self, prefix: str) -> list[str]:
         """The logged request paths that start with `prefix`."""
         return [path for path in self.requests if path.startswith(prefix)]
+
+    def directory(self, root: Path) -> None:
+        """Serve the files under `root` (a built site), as a static web server does."""
+        self.handlers.append(Directory(root))
+
+
+class Directory:
+    """Answers a path with the file it names under `root` (index.html for a folder)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def __call__(self, path: str) -> Answer | None:
+        relative = unquote(urlsplit(path).path).lstrip("/")
+        file = (self.root / relative).resolve()
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_relative_to(self.root) or not file.is_file():
+            return None
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith("javascript"):
+            kind += "; charset=utf-8"
+        return Answer(200, file.read_bytes(), {"Content-Type": kind})
 
 
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
