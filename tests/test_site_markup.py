@@ -127,3 +127,21 @@ def test_linked_days_finds_every_day_a_page_could_point_at() -> None:
     assert linked_days(text) == {"ap140803", "ap250105", "ap990101"}
     for name in ("ap140803", "ap250105", "ap990101"):
         assert local_address(f"https://apod.nasa.gov/apod/{name}.html", {name}) == f"{name}.html"
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://de.wikipedia.org/wiki/Größe", "https://de.wikipedia.org/wiki/Gr%C3%B6%C3%9Fe"),
+        (
+            "http://a.org/gallery#lightbox[group]/24/",
+            "http://a.org/gallery#lightbox%5Bgroup%5D/24/",
+        ),
+        ("http://a.org/100%", "http://a.org/100%25"),
+        ("http://a.org/%7Ex?q=a%20b&r=(1)", "http://a.org/%7Ex?q=a%20b&amp;r=(1)"),
+    ],
+)
+def test_addresses_are_percent_encoded_as_commonmark_says(
+    markup: Markup, url: str, href: str
+) -> None:
+    assert markup.inline(f"[x](<{url}>)") == f'<a href="{href}">x</a>'

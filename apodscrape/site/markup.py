@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -24,6 +25,8 @@ from .addresses import local_address
 _SUPSUB = re.compile(r"<(/?)(sup|sub)>", re.IGNORECASE)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# What markdown-it's normalizeLink gives back unchanged: ASCII with nothing to percent-encode.
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
 
 
 def safe_url(url: str) -> bool:
@@ -39,6 +42,7 @@ class Markup:
         self.days = days
         md = MarkdownIt("commonmark", {"html": False})
         md.validateLink = safe_url  # type: ignore[method-assign]
+        md.normalizeLink = _normalize_link  # type: ignore[method-assign]
         md.inline.ruler.before("html_inline", "supsub", _supsub_tag)
         md.core.ruler.push("supsub_pairs", _pair_supsub)
         md.core.ruler.push("local_days", self._localize)
@@ -63,6 +67,12 @@ class Markup:
                 local = local_address(href, self.days)
                 if local is not None:
                     token.attrSet("href", local)
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink (percent-encoding, punycode), skipped for the URLs it would
+    give back unchanged: nearly all of the archive's, and a quarter of the rendering time."""
+    return url if _PLAIN_URL.fullmatch(url) else normalizeLink(url)
 
 
 def _inline_children(tokens: Sequence[Token]) -> list[Token]:
