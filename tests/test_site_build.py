@@ -236,6 +236,31 @@ def test_a_day_gone_from_the_archive_is_gone_from_the_site(archive: Path, out: P
     assert searchable(out, RARE_WORD) == []
 
 
+def test_a_month_and_a_download_gone_with_their_days(archive: Path, out: Path) -> None:
+    (archive / "ap241231.txt").unlink()
+    (archive / "ap250105.txt").unlink()
+    report = build(archive, out)
+    assert report.removed == ["ap241231", "ap250105"]
+    assert not (out / "calendar/ca2412.html").exists()
+    assert page(out, "calendar/ca2501.html").cssselect('a[rel="prev"]') == []
+    assert not (out / "media/ap250105").exists()
+
+
+def test_pages_of_days_gone_go_even_without_the_manifest(
+    archive: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (out / MANIFEST).unlink()
+    (archive / "ap250101.txt").unlink()
+    assert build(archive, out).removed == ["ap250101"]
+    assert not (out / "ap250101.html").exists()
+    (archive / "ap250102.txt").unlink()  # and a new version of the site: built anew
+    monkeypatch.setattr(site_build, "generator", lambda: "another version")
+    report = build(archive, out)
+    assert report.full and report.removed == ["ap250102"]
+    assert searchable(out, RARE_WORD) == []
+    assert not (out / "search/zy.js").exists()  # no shard left over from the build before
+
+
 def test_a_new_download_renders_its_day(archive: Path, out: Path) -> None:
     stored = archive / "media" / "ap250101"
     stored.mkdir()

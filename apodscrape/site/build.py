@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +22,7 @@ from . import calendar, search
 from .addresses import ARCHIVE, CALENDARS, INDEX, RANDOM, SEARCH, Listed, linked_days
 from .files import write, write_if_changed
 from .manifest import Manifest, fingerprint, generator
-from .media import downloads, media_of
+from .media import MEDIA_DIR, downloads, media_of
 from .pages import DayPage, Pages
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 STATIC = ("apod.css", "search.js")
 # Fewer pages than this are rendered in this process: starting workers would cost more.
 _PARALLEL_FROM = 200
+_DAY_PAGE = re.compile(r"ap\d{6}\.html")
 
 
 @dataclass
@@ -73,10 +76,11 @@ def build(
     made_by = generator()
     old = None if full else Manifest.read(out)
     index = search.Index.read(out) if old is not None and old.generator == made_by else None
-    if index is None:  # no usable previous run: everything anew
+    fresh = index is None  # no usable previous run: everything anew
+    if old is None or fresh:
         old = Manifest(made_by)
     changed = [page for page in pages if old.days.get(page.stem) != prints[page.stem]]
-    removed = sorted(set(old.days) - present)
+    removed = sorted(_day_page_names(out) - present)  # days gone from the archive
 
     found = _render(changed, present, out, jobs or os.cpu_count() or 1)
     if index is None:
@@ -87,15 +91,17 @@ def build(
         for day, words in found:
             index.add(search.ordinal(day), words)
     for name in removed:
-        (out / f"{name}.html").unlink(missing_ok=True)
+        (out / f"{name}.html").unlink()
+        shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
     manifest = Manifest(made_by, prints)
     wanted = _other_pages(out, listed, present, prints[listed[-1].stem])
     written = _write_pages(out, old.pages, manifest.pages, wanted)
+    _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
     written += _write_index(out, index, listed)
     manifest.write(out)
     report = Report(
-        len(records), [page.stem for page in changed], removed, written, not old.days,
+        len(records), [page.stem for page in changed], removed, written, fresh,
         time.perf_counter() - started, out,
     )  # fmt: skip
     logger.info(report.summary())
@@ -125,6 +131,18 @@ def _day_pages(
             )
         )
     return pages
+
+
+def _day_page_names(out: Path) -> set[str]:
+    """The days (apYYMMDD) that have a page in the site."""
+    return {name[:-5] for name in os.listdir(out) if _DAY_PAGE.fullmatch(name)}
+
+
+def _sweep(directory: Path, pattern: str, keep: set[str]) -> None:
+    """Remove the files of a directory matching a pattern, but those to keep."""
+    for path in directory.glob(pattern):
+        if path.name not in keep:
+            path.unlink()
 
 
 def _day(name: str) -> dt.date:
@@ -218,8 +236,6 @@ def _write_index(out: Path, index: search.Index, days: list[Listed]) -> int:
     directory = out / search.DIRNAME
     written = int(write_if_changed(directory / search.DAYS_FILE, index.days_file(days)))
     for name, text in index.changed_files().items():
-        if text is None:
-            (directory / name).unlink(missing_ok=True)
-        else:
-            written += write_if_changed(directory / name, text)
+        written += write_if_changed(directory / name, text)
+    _sweep(directory, "*.js", {search.DAYS_FILE, *index.file_names()})
     return written

@@ -155,14 +155,14 @@ class Index:
         listing = "\n".join(f"{day.stem[2:]}\t{' '.join(day.title.split())}" for day in days)
         return f"apodSearch.days({_json(keys)}, {_json(listing)});\n"
 
-    def changed_files(self) -> dict[str, str | None]:
-        """The shard files that changed since the index was read: name -> text, or None for
-        a shard no word needs any more."""
-        changed: dict[str, str | None] = {}
-        for key in sorted(self.dirty):
-            entries = self.shards.get(key)
-            changed[shard_file(key)] = _shard_text(key, entries) if entries else None
-        return changed
+    def changed_files(self) -> dict[str, str]:
+        """The shard files that changed since the index was read (or built): name -> text."""
+        keys = sorted(key for key in self.dirty if key in self.shards)
+        return {shard_file(key): _shard_text(key, self.shards[key]) for key in keys}
+
+    def file_names(self) -> set[str]:
+        """The names of every shard's file."""
+        return {shard_file(key) for key in self.shards}
 
 
 def _shard_text(key: str, entries: dict[str, str]) -> str:
