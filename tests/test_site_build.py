@@ -303,6 +303,20 @@ def test_runs_after_changes_give_the_site_a_full_build_gives(archive: Path, out:
     assert differ == [] and errors == []
 
 
+def test_worker_processes_render_what_one_process_renders(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = tmp_path / "alone"
+    build(archive, alone, jobs=1)
+    monkeypatch.setattr(site_build, "_PARALLEL_FROM", 1)
+    shared = tmp_path / "shared"
+    assert sorted(build(archive, shared, jobs=2).rendered) == DAYS
+    files = sorted(str(p.relative_to(alone)) for p in alone.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(shared)) for p in shared.rglob("*") if p.is_file())
+    _, differ, errors = filecmp.cmpfiles(alone, shared, files, shallow=False)
+    assert differ == [] and errors == []
+
+
 # --- the command -------------------------------------------------------------------------------
 
 

@@ -70,8 +70,8 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     listed = [Listed(r["date"], stem(r["date"]), r["title"] or "") for r in records]
     present = {day.stem for day in listed}
-    pages = _day_pages(records, listed, archive, present)
-    prints = {page.stem: page.fingerprint() for page in pages}
+    inputs = _day_pages(records, listed, archive, present)
+    prints = {page.stem: page.fingerprint() for page in inputs}
 
     made_by = generator()
     old = None if full else Manifest.read(out)
@@ -79,10 +79,11 @@ def build(
     fresh = index is None  # no usable previous run: everything anew
     if old is None or fresh:
         old = Manifest(made_by)
-    changed = [page for page in pages if old.days.get(page.stem) != prints[page.stem]]
+    changed = [page for page in inputs if old.days.get(page.stem) != prints[page.stem]]
     removed = sorted(_day_page_names(out) - present)  # days gone from the archive
 
-    found = _render(changed, present, out, jobs or os.cpu_count() or 1)
+    pages = Pages(present)
+    found = _render(changed, pages, out, jobs or os.cpu_count() or 1)
     if index is None:
         index = search.Index.build({search.ordinal(day): words for day, words in found})
     else:
@@ -95,7 +96,7 @@ def build(
         shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
     manifest = Manifest(made_by, prints)
-    wanted = _other_pages(out, listed, present, prints[listed[-1].stem])
+    wanted = _other_pages(out, pages, listed, prints[listed[-1].stem])
     written = _write_pages(out, old.pages, manifest.pages, wanted)
     _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
     written += _write_index(out, index, listed)
@@ -153,17 +154,20 @@ def _day(name: str) -> dt.date:
 
 # --- day pages, rendered here or in worker processes ---------------------------------------
 
-_worker: tuple[Pages, Path] | None = None
+
+def _render(
+    batch: list[DayPage], pages: Pages, out: Path, jobs: int
+) -> list[tuple[dt.date, set[str]]]:
+    """Render and write these day pages; each day's date and the words on its page."""
+    if jobs <= 1 or len(batch) < _PARALLEL_FROM:
+        return _render_with(pages, out, batch)
+    size = max(1, len(batch) // (jobs * 4))
+    parts = [batch[i : i + size] for i in range(0, len(batch), size)]
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pages.days, out)) as pool:
+        return [found for part in pool.map(_render_batch, parts) for found in part]
 
 
-def _start_worker(present: set[str], out: Path) -> None:
-    global _worker
-    _worker = (Pages(present), out)
-
-
-def _render_batch(batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
-    assert _worker is not None
-    pages, out = _worker
+def _render_with(pages: Pages, out: Path, batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
     found = []
     for page in batch:
         html, words = pages.day(page)
@@ -174,17 +178,17 @@ def _render_batch(batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
     return found
 
 
-def _render(
-    batch: list[DayPage], present: set[str], out: Path, jobs: int
-) -> list[tuple[dt.date, set[str]]]:
-    """Render and write these day pages; each day's date and the words on its page."""
-    if jobs <= 1 or len(batch) < _PARALLEL_FROM:
-        _start_worker(present, out)
-        return _render_batch(batch)
-    size = max(1, len(batch) // (jobs * 4))
-    parts = [batch[i : i + size] for i in range(0, len(batch), size)]
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(present, out)) as pool:
-        return [found for part in pool.map(_render_batch, parts) for found in part]
+_worker: tuple[Pages, Path] | None = None  # in a worker process: what it renders with
+
+
+def _start_worker(present: set[str], out: Path) -> None:
+    global _worker
+    _worker = (Pages(present), out)
+
+
+def _render_batch(batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
+    assert _worker is not None
+    return _render_with(*_worker, batch)
 
 
 # --- everything else: front page, lists, calendars, search, static files ------------------
@@ -193,10 +197,9 @@ Render = Callable[[], str]
 
 
 def _other_pages(
-    out: Path, days: list[Listed], present: set[str], newest_print: str
+    out: Path, pages: Pages, days: list[Listed], newest_print: str
 ) -> dict[str, tuple[str, Render]]:
     """Every file but the day pages and the search index: name -> (fingerprint, render)."""
-    pages = Pages(present)
     newest = days[-1]
 
     def front() -> str:  # astropix.html was the newest day's page; its links work from here

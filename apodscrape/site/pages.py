@@ -71,6 +71,7 @@ class Pages:
     """Renders the pages of one site (the days it has decide which links are local)."""
 
     def __init__(self, days: set[str]) -> None:
+        self.days = days
         self.markup = Markup(days)
         self.env = Environment(
             loader=PackageLoader("apodscrape.site", "templates"),
