@@ -284,8 +284,14 @@ def test_a_lost_manifest_or_index_renders_everything(archive: Path, out: Path) -
     assert build(archive, out).full
     (out / "search" / "days.js").unlink()
     assert build(archive, out).full
-    (out / "search" / "zy.js").write_text("alert(1)\n", encoding="utf-8")
-    assert build(archive, out).full
+    for damaged in (
+        "alert(1)\n",
+        'apodSearch.shard("zy", {"zyxwonder": 7});\n',
+        'apodSearch.shard("zy", {"zyxwonder": "00"});\n',
+        'apodSearch.shard("ab", {});\n',  # not the file's shard
+    ):
+        (out / "search" / "zy.js").write_text(damaged, encoding="utf-8")
+        assert build(archive, out).full, damaged
 
 
 def test_runs_after_changes_give_the_site_a_full_build_gives(archive: Path, out: Path) -> None:

@@ -79,7 +79,7 @@ class Index:
 
     def __init__(self, shards: dict[str, dict[str, str]] | None = None) -> None:
         self.shards = shards if shards is not None else {}
-        self.dirty: set[str] = set()  # the shards whose files are to be written (or removed)
+        self.dirty: set[str] = set()  # the shards whose files are to be written
 
     @classmethod
     def build(cls, by_day: dict[int, Iterable[str]]) -> Index:
@@ -105,14 +105,17 @@ class Index:
         for path in directory.glob("*.js"):
             if path.name == DAYS_FILE:
                 continue
-            text = path.read_text(encoding="utf-8")
-            if not (text.startswith(_SHARD_START) and text.endswith(_SHARD_END)):
-                return None
             try:
-                key, entries = json.loads(f"[{text[len(_SHARD_START) : -len(_SHARD_END)]}]")
-            except ValueError:
+                text = path.read_text(encoding="utf-8")
+                key, entries = json.loads(
+                    f"[{text.removeprefix(_SHARD_START)[: -len(_SHARD_END)]}]"
+                )
+            except (OSError, ValueError):  # unreadable, not JSON, not two values
                 return None
-            if shard_file(key) != path.name:
+            well_formed = text.startswith(_SHARD_START) and text.endswith(_SHARD_END)
+            if not (well_formed and isinstance(key, str) and shard_file(key) == path.name):
+                return None
+            if not (isinstance(entries, dict) and all(map(_is_posting, entries.values()))):
                 return None
             shards[key] = entries
         return cls(shards)
@@ -163,6 +166,10 @@ class Index:
     def file_names(self) -> set[str]:
         """The names of every shard's file."""
         return {shard_file(key) for key in self.shards}
+
+
+def _is_posting(value: object) -> bool:
+    return isinstance(value, str) and len(value) % WIDTH == 0 and value.isalnum()
 
 
 def _shard_text(key: str, entries: dict[str, str]) -> str:
