@@ -9,6 +9,8 @@ from pathlib import Path
 
 from .archives import a_day, write_days
 
+# The days of small_archive, oldest first (2025-01-04 is a gap).
+DAYS = ["ap241231", "ap250101", "ap250102", "ap250103", "ap250105", "ap250106", "ap250107"]
 # A word only the explanation of 2025-01-02 has, for the search.
 RARE_WORD = "zyxwonder"
 HOSTILE = "2025-01-06"

@@ -19,14 +19,13 @@ import pytest
 from apodscrape.site.build import build
 
 from .localsite import LocalSite
-from .sitearchive import PWNED, RARE_WORD, small_archive
+from .sitearchive import DAYS, PWNED, RARE_WORD, small_archive
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium: pip install -e '.[test]'")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-DAYS = ["ap241231", "ap250101", "ap250102", "ap250103", "ap250105", "ap250106", "ap250107"]
 WAIT = 15  # seconds for a page or a search to finish
 _DAY_PAGE = re.compile(r"/(ap\d{6})\.html$")
 

@@ -19,10 +19,8 @@ from apodscrape.site.search import Index, ordinal
 
 from .archives import a_day, write_days
 from .conftest import ROOT
-from .sitearchive import PWNED, RARE_WORD, png, small_archive
+from .sitearchive import DAYS, PWNED, RARE_WORD, png, small_archive
 from .test_cli import apodscrape
-
-DAYS = ["ap241231", "ap250101", "ap250102", "ap250103", "ap250105", "ap250106", "ap250107"]
 
 
 @pytest.fixture
@@ -44,6 +42,14 @@ def page(out: Path, name: str) -> lxml.html.HtmlElement:
 def text(element: lxml.html.HtmlElement, selector: str) -> str:
     """The text of the first element matching, its lines joined by a space."""
     return re.sub(r"\s*\n\s*", " ", element.cssselect(selector)[0].text_content()).strip()
+
+
+def assert_same_files(site: Path, other: Path) -> None:
+    """Two built sites hold the same files, byte for byte."""
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(other)) for p in other.rglob("*") if p.is_file())
+    _, differ, errors = filecmp.cmpfiles(site, other, files, shallow=False)
+    assert differ == [] and errors == []
 
 
 def searchable(out: Path, word: str) -> list[int]:
@@ -303,10 +309,7 @@ def test_runs_after_changes_give_the_site_a_full_build_gives(archive: Path, out:
     fresh = out.parent / "fresh"
     build(archive, fresh)
     assert json.loads((out / MANIFEST).read_text()) == json.loads((fresh / MANIFEST).read_text())
-    ours = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert ours == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
-    _, differ, errors = filecmp.cmpfiles(out, fresh, [str(p) for p in ours], shallow=False)
-    assert differ == [] and errors == []
+    assert_same_files(out, fresh)
 
 
 def test_worker_processes_render_what_one_process_renders(
@@ -317,10 +320,7 @@ def test_worker_processes_render_what_one_process_renders(
     monkeypatch.setattr(site_build, "_PARALLEL_FROM", 1)
     shared = tmp_path / "shared"
     assert sorted(build(archive, shared, jobs=2).rendered) == DAYS
-    files = sorted(str(p.relative_to(alone)) for p in alone.rglob("*") if p.is_file())
-    assert files == sorted(str(p.relative_to(shared)) for p in shared.rglob("*") if p.is_file())
-    _, differ, errors = filecmp.cmpfiles(alone, shared, files, shallow=False)
-    assert differ == [] and errors == []
+    assert_same_files(alone, shared)
 
 
 # --- the command -------------------------------------------------------------------------------
