@@ -6,6 +6,7 @@ audit PATH... [--list]     saved classic day pages against a second reading, per
 stats DIR [--plot PNG]     days per year and media type, missing days, copyright share
 export DIR OUT             the archive as one table: OUT.jsonl, OUT.csv or OUT.parquet
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
+site ARCHIVE OUT           the archive as a static site in the classic APOD layout
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ TOOLS = {
     "stats": "days per year and media type, missing days, copyright share",
     "export": "write an archive as one table (.jsonl, .csv or .parquet)",
     "rebuild": "rebuild the archive from its raw captures",
+    "site": "build (or bring up to date) a static APOD site from an archive",
 }
 
 

@@ -291,12 +291,17 @@ def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> 
 
     An unchanged file is left alone, its modification time too.
     """
-    path = day_path(directory, day.date)
-    data = render(day).encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return UNCHANGED
-    write_atomic(path, data, sync=sync)
-    return WRITTEN
+    written = write_if_changed(day_path(directory, day.date), render(day), sync=sync)
+    return WRITTEN if written else UNCHANGED
+
+
+def write_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> bool:
+    """write_atomic, unless the file already holds these bytes; whether it was written."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_file() and path.read_bytes() == payload:
+        return False
+    write_atomic(path, payload, sync=sync)
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:

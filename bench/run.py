@@ -9,6 +9,9 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
+  6  `python -m apodscrape site` of a synthetic archive of 11,500 days (bench/synthetic.py):
+     the full build, search index included; the site's size
+  7  the same site brought up to date after a cron crawl changed 3 days
 
 The simulator runs in a process of its own, and every crawl is a `scrapy crawl apod`
 subprocess writing to a temporary directory, so that neither competes with what is measured.
@@ -39,6 +42,8 @@ from apodscrape import parse_page, render
 from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
 from sitesim import STATS_PATH
+
+from . import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 23)  # the whole archive of rows 2 and 4
@@ -252,6 +257,7 @@ class Bench:
         self.quick = quick
         self._classic: Crawl | None = None
         self._backfill: tuple[Crawl, dt.date] | None = None
+        self._site: SiteBuild | None = None
 
     def classic_range(self) -> tuple[dt.date, dt.date]:
         return (END - dt.timedelta(days=59), END) if self.quick else (FIRST_DAY, END)
@@ -365,6 +371,69 @@ def row_backfill(bench: Bench) -> list[Row]:
     ]  # fmt: skip
 
 
+# --- rows 6 and 7: the static site ------------------------------------------------------------
+
+
+@dataclass
+class SiteBuild:
+    archive: Path
+    out: Path
+    days: int
+    seconds: float
+    summary: str
+
+
+def apodscrape_site(archive: Path, out: Path) -> tuple[float, str]:
+    """`python -m apodscrape site ARCHIVE OUT`: wall time and its summary line."""
+    command = [sys.executable, "-m", "apodscrape", "site", str(archive), str(out)]
+    started = time.perf_counter()
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"site exited {run.returncode}\n{run.stderr[-3000:]}")
+    return seconds, run.stdout.strip()
+
+
+def site_size(out: Path) -> tuple[int, int]:
+    """Bytes and files of a built site."""
+    sizes = [path.stat().st_size for path in out.rglob("*") if path.is_file()]
+    return sum(sizes), len(sizes)
+
+
+def site_build(bench: Bench) -> SiteBuild:
+    """The full build of a synthetic archive (quick: 600 days), made once."""
+    if bench._site is None:
+        days = 600 if bench.quick else synthetic.DAYS
+        archive = bench.workdir / "synthetic"
+        synthetic.write_archive(archive, days)
+        out = bench.workdir / "site"
+        bench._site = SiteBuild(archive, out, days, *apodscrape_site(archive, out))
+    return bench._site
+
+
+def row_site(bench: Bench) -> list[Row]:
+    built = site_build(bench)
+    size, count = site_size(built.out)
+    return [
+        Row(6, f"site: full build of {built.days:,} days, search index included",
+            f"{built.seconds:.1f} s", "<= 30 s",
+            verdict(built.seconds <= 30) if not bench.quick else ""),
+        Row(6, "  the site's size", f"{size / 2**20:,.0f} MiB in {count:,} files"),
+    ]  # fmt: skip
+
+
+def row_site_update(bench: Bench) -> list[Row]:
+    built = site_build(bench)
+    synthetic.cron_change(built.archive, built.days)
+    seconds, summary = apodscrape_site(built.archive, built.out)
+    rendered = re.search(r"([\d,]+) day pages rendered", summary)
+    return [
+        Row(7, "site: update after a cron crawl changed 3 days (1 corrected, 2 new)",
+            f"{seconds:.1f} s", "<= 3 s", verdict(seconds <= 3) if not bench.quick else ""),
+        Row(7, "  day pages rendered again", rendered.group(1) if rendered else summary),
+    ]  # fmt: skip
+
+
 # --- command line ------------------------------------------------------------------------------
 
 
@@ -374,6 +443,8 @@ ROWS: dict[int, Callable[..., list[Row]]] = {
     3: row_cron,
     4: row_rebuild,
     5: row_backfill,
+    6: row_site,
+    7: row_site_update,
 }
 
 

@@ -89,10 +89,13 @@ def _tool_runs(tmp: Path, spec: Path) -> dict[str, list[str]]:
         "stats": ["stats", str(archive)],
         "export": ["export", str(archive), str(tmp / "apod.csv")],
         "rebuild": ["rebuild", "--out", str(tmp / "rebuilt"), "--warc", str(tmp)],
+        "site": ["site", str(archive), str(tmp / "site"), "--quiet", "--jobs", "1"],
     }
 
 
-@pytest.mark.parametrize("tool", ["convert", "check", "audit", "stats", "export", "rebuild"])
+@pytest.mark.parametrize(
+    "tool", ["convert", "check", "audit", "stats", "export", "rebuild", "site"]
+)
 def test_every_offline_tool_loads_no_framework(tool: str, tmp_path: Path, spec: Path) -> None:
     arguments = _tool_runs(tmp_path, spec)[tool]
     code = f"from apodscrape.__main__ import main\nassert main({arguments!r}) == 0"
@@ -102,4 +105,6 @@ def test_every_offline_tool_loads_no_framework(tool: str, tmp_path: Path, spec: 
 def test_the_tools_cover_every_command() -> None:
     from apodscrape.__main__ import TOOLS
 
-    assert sorted(TOOLS) == sorted(["convert", "check", "audit", "stats", "export", "rebuild"])
+    assert sorted(TOOLS) == sorted(
+        ["convert", "check", "audit", "stats", "export", "rebuild", "site"]
+    )

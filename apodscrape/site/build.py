@@ -1,0 +1,244 @@
+"""Building the site: the archive read once, the day pages that changed rendered (on every
+core when there are many), then the lists, the calendars and the search index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .. import ApodError, load
+from ..archive import write_atomic, write_if_changed
+from ..days import day_in_name, stem
+from . import calendar, search
+from .addresses import ARCHIVE, CALENDARS, INDEX, RANDOM, SEARCH, Listed, linked_days
+from .manifest import Manifest, fingerprint, generator
+from .media import MEDIA_DIR, downloads, media_of
+from .pages import DayPage, Pages
+
+logger = logging.getLogger(__name__)
+
+STATIC = ("apod.css", "search.js")
+# Fewer pages than this are rendered in this process: starting workers would cost more.
+_PARALLEL_FROM = 200
+_DAY_PAGE = re.compile(r"ap\d{6}\.html")
+
+
+@dataclass
+class Report:
+    """What a run did."""
+
+    days: int
+    rendered: list[str]  # the day pages rendered (apYYMMDD)
+    removed: list[str]  # the day pages removed: their days left the archive
+    written: int  # other files (lists, calendars, search index, static files)
+    full: bool  # every page rendered (no usable manifest, or the generator changed)
+    seconds: float
+    out: Path
+
+    def summary(self) -> str:
+        kind = "full build" if self.full else "update"
+        return (
+            f"site: {self.days:,} days, {len(self.rendered):,} day pages rendered, "
+            f"{len(self.removed):,} removed, {self.written:,} other files written "
+            f"({kind}, {self.seconds:.1f} s): {self.out / INDEX}"
+        )
+
+
+def build(
+    archive: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    full: bool = False,
+) -> Report:
+    """Build the static site of an archive directory in `out`, or bring it up to date."""
+    started = time.perf_counter()
+    archive, out = Path(archive), Path(out)
+    records = load(archive)
+    if not records:
+        raise ApodError(f"{archive}: no day files (apYYMMDD.txt) to build a site from")
+    out.mkdir(parents=True, exist_ok=True)
+    listed = [Listed(r["date"], stem(r["date"]), r["title"] or "") for r in records]
+    present = {day.stem for day in listed}
+    inputs = _day_pages(records, listed, archive, present)
+    prints = {page.stem: page.fingerprint() for page in inputs}
+
+    made_by = generator()
+    old = None if full else Manifest.read(out)
+    index = search.Index.read(out) if old is not None and old.generator == made_by else None
+    fresh = index is None  # no usable previous run: everything anew
+    if old is None or fresh:
+        old = Manifest(made_by)
+    changed = [page for page in inputs if old.days.get(page.stem) != prints[page.stem]]
+    removed = sorted(_day_page_names(out) - present)  # days gone from the archive
+
+    pages = Pages(present)
+    found = _render(changed, pages, out, jobs or os.cpu_count() or 1)
+    if index is None:
+        index = search.Index.build({search.ordinal(day): words for day, words in found})
+    else:
+        index.remove(search.ordinal(_day(name)) for name in removed)
+        index.remove(search.ordinal(day) for day, _ in found)
+        for day, words in found:
+            index.add(search.ordinal(day), words)
+    for name in removed:
+        (out / f"{name}.html").unlink()
+        shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
+
+    manifest = Manifest(made_by, prints)
+    wanted = _other_pages(out, pages, listed, prints[listed[-1].stem])
+    written = _write_pages(out, old.pages, manifest.pages, wanted)
+    _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
+    written += _write_index(out, index, listed)
+    manifest.write(out)
+    report = Report(
+        len(records), [page.stem for page in changed], removed, written, fresh,
+        time.perf_counter() - started, out,
+    )  # fmt: skip
+    logger.info(report.summary())
+    return report
+
+
+def _day_pages(
+    records: list[dict[str, Any]], listed: list[Listed], archive: Path, present: set[str]
+) -> list[DayPage]:
+    stored = downloads(archive)
+    pages = []
+    for index, (record, day) in enumerate(zip(records, listed, strict=True)):
+        credit = tuple(record["credit"] or ())
+        explanation = record["explanation"] or ""
+        linked = linked_days("\n".join((explanation, *credit))) & present
+        pages.append(
+            DayPage(
+                date=day.date,
+                stem=day.stem,
+                title=day.title,
+                credit=credit,
+                explanation=explanation,
+                media=media_of(record["imageUrl"], day.stem, archive, stored),
+                previous=listed[index - 1].stem if index else None,
+                next=listed[index + 1].stem if index + 1 < len(listed) else None,
+                linked=tuple(sorted(linked)),
+            )
+        )
+    return pages
+
+
+def _day_page_names(out: Path) -> set[str]:
+    """The days (apYYMMDD) that have a page in the site."""
+    return {name[:-5] for name in os.listdir(out) if _DAY_PAGE.fullmatch(name)}
+
+
+def _sweep(directory: Path, pattern: str, keep: set[str]) -> None:
+    """Remove the files of a directory matching a pattern, but those to keep."""
+    for path in directory.glob(pattern):
+        if path.name not in keep:
+            path.unlink()
+
+
+def _day(name: str) -> dt.date:
+    day = day_in_name(name)
+    assert day is not None  # the manifest's names are apYYMMDD
+    return day
+
+
+# --- day pages, rendered here or in worker processes ---------------------------------------
+
+
+def _render(
+    batch: list[DayPage], pages: Pages, out: Path, jobs: int
+) -> list[tuple[dt.date, set[str]]]:
+    """Render and write these day pages; each day's date and the words on its page."""
+    if jobs <= 1 or len(batch) < _PARALLEL_FROM:
+        return _render_with(pages, out, batch)
+    size = max(1, len(batch) // (jobs * 4))
+    parts = [batch[i : i + size] for i in range(0, len(batch), size)]
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pages.days, out)) as pool:
+        return [found for part in pool.map(_render_batch, parts) for found in part]
+
+
+def _render_with(pages: Pages, out: Path, batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
+    found = []
+    for page in batch:
+        html, words = pages.day(page)
+        write_atomic(out / f"{page.stem}.html", html, sync=False)
+        if page.media is not None:
+            page.media.link(out)
+        found.append((page.date, words))
+    return found
+
+
+_worker: tuple[Pages, Path] | None = None  # in a worker process: what it renders with
+
+
+def _start_worker(present: set[str], out: Path) -> None:
+    global _worker
+    _worker = (Pages(present), out)
+
+
+def _render_batch(batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
+    assert _worker is not None
+    return _render_with(*_worker, batch)
+
+
+# --- everything else: front page, lists, calendars, search, static files ------------------
+
+Render = Callable[[], str]
+
+
+def _other_pages(
+    out: Path, pages: Pages, days: list[Listed], newest_print: str
+) -> dict[str, tuple[str, Render]]:
+    """Every file but the day pages and the search index: name -> (fingerprint, render)."""
+    newest = days[-1]
+
+    def front() -> str:  # astropix.html was the newest day's page; its links work from here
+        return (out / newest.page).read_text(encoding="utf-8")
+
+    wanted: dict[str, tuple[str, Render]] = {}
+    wanted[INDEX] = wanted["astropix.html"] = (newest_print, front)
+    wanted[ARCHIVE] = (fingerprint([d[1:] for d in days]), lambda: pages.archive(days))
+    months = calendar.months(days)
+    for month in months:
+        wanted[month.page] = (fingerprint(repr(month)), lambda m=month: pages.month(m))
+    years = calendar.years(months)
+    wanted[CALENDARS] = (fingerprint(repr(years)), lambda: pages.years(years))
+    wanted[SEARCH] = ("", pages.search)
+    wanted[RANDOM] = ("", pages.random)
+    static = files("apodscrape.site") / "static"
+    for name in STATIC:
+        wanted[name] = ("", lambda name=name: (static / name).read_text(encoding="utf-8"))
+    return wanted
+
+
+def _write_pages(
+    out: Path, before: dict[str, str], now: dict[str, str], wanted: dict[str, tuple[str, Render]]
+) -> int:
+    """Render and write the pages whose fingerprint changed (or whose file is gone); records
+    every fingerprint in `now`; how many files were written."""
+    written = 0
+    for name, (print_, render) in wanted.items():
+        now[name] = print_
+        if before.get(name) != print_ or not (out / name).is_file():
+            written += write_if_changed(out / name, render(), sync=False)
+    return written
+
+
+def _write_index(out: Path, index: search.Index, days: list[Listed]) -> int:
+    """days.js and the shards that changed; how many files were written."""
+    directory = out / search.DIRNAME
+    written = int(write_if_changed(directory / search.DAYS_FILE, index.days_file(days), sync=False))
+    for name, text in index.changed_files().items():
+        written += write_if_changed(directory / name, text, sync=False)
+    _sweep(directory, "*.js", {search.DAYS_FILE, *index.file_names()})
+    return written

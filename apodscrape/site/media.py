@@ -1,0 +1,93 @@
+"""A day's media on its page: a picture, a video file or an embedded player, and where from.
+
+The kind comes from the day's imageUrl. A picture or video file downloaded with `-a media=1`
+(`ARCHIVE/media/apYYMMDD/<file>`) is shown from the site's own copy (a hard link, else a
+symbolic link, under `OUT/media/`); embeds, and days without a download, use the remote URL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+from ..media import media_type
+
+MEDIA_DIR = "media"
+# The kinds media.media_type gives, and a page embedded in a frame.
+IMAGE, VIDEO, EMBED = "image", "video", "embed"
+
+
+@dataclass(frozen=True)
+class Media:
+    """What a day page shows: kind (image, video or embed), and its address on the page."""
+
+    kind: str
+    src: str
+    local: str | None = None  # the downloaded file it shows, when it shows one
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) of that file
+
+    def link(self, out: Path) -> None:
+        """Make the site's copy of the downloaded file (nothing for a remote one)."""
+        if self.local is None:
+            return
+        source = Path(self.local)
+        target = out / unquote(self.src)
+        if target.exists() and target.samefile(source):
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another filesystem, or no hard links there
+            target.symlink_to(source.resolve())
+
+
+def downloads(archive: Path) -> dict[str, list[str]]:
+    """The files `-a media=1` stored, by day: {apYYMMDD: [file names, sorted]}."""
+    found: dict[str, list[str]] = {}
+    try:
+        folders = list(os.scandir(archive / MEDIA_DIR))
+    except OSError:
+        return found
+    for folder in folders:
+        if folder.is_dir():
+            with os.scandir(folder.path) as files:
+                names = [f.name for f in files if f.is_file() and not f.name.startswith(".")]
+            if names:
+                found[folder.name] = sorted(names)
+    return found
+
+
+def media_of(
+    image_url: str | None, stem: str, archive: Path, stored: dict[str, list[str]]
+) -> Media | None:
+    """How a day's page shows its media, or None when it has none (or no http(s) address)."""
+    if not image_url or not image_url[:8].lower().startswith(("http://", "https://")):
+        return None
+    kind = media_type(image_url)
+    if kind not in (IMAGE, VIDEO) or (kind == VIDEO and media_type(_file_name(image_url)) != VIDEO):
+        kind = EMBED  # a page in a frame: a video player, or whatever else it is
+    files = stored.get(stem)
+    local = _download(kind, _file_name(image_url), files) if files else None
+    if local is None:
+        return Media(kind, image_url)
+    path = archive / MEDIA_DIR / stem / local
+    stat = path.stat()
+    src = f"{MEDIA_DIR}/{stem}/{quote(local)}"
+    return Media(kind, src, str(path), (stat.st_size, stat.st_mtime_ns))
+
+
+def _file_name(url: str) -> str:
+    return PurePosixPath(unquote(urlsplit(url).path)).name
+
+
+def _download(kind: str, name: str, files: list[str]) -> str | None:
+    """The stored file that stands for the media: the same file, else one of its kind (the
+    download is the larger file the picture links to, when there is one)."""
+    if kind == EMBED:
+        return None
+    if name in files:
+        return name
+    return next((file for file in files if media_type(file) == kind), None)

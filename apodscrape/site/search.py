@@ -1,0 +1,194 @@
+"""The site's search index: prebuilt, sharded by a word's first two letters, read by search.js.
+
+Why not Pagefind: its search script is an ES module that fetches its index and a WebAssembly
+file, which Chromium refuses from a `file://` page (origin `null`), so a mirror opened from
+disk could not search; and it indexes the whole site again after every run. These shards are
+plain scripts (`<script src>` loads them from disk and from a server alike), and a run
+updates them for the days that changed.
+
+Files under `OUT/search/`:
+  days.js   apodSearch.days(KEYS, "YYMMDD<TAB>title\\n..."): every day, and the shard keys
+  KEY.js    apodSearch.shard("ga", {"galaxy": POSTINGS, ...}): the words starting with KEY
+A day is its ordinal (days since 1995-06-16) in 3 base-36 digits; POSTINGS is the sorted
+ordinals of the days a word appears in (title, credit or explanation), concatenated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..days import FIRST_DAY
+from .addresses import Listed
+
+DIRNAME = "search"
+DAYS_FILE = "days.js"
+WIDTH = 3  # base-36 digits an ordinal takes: days until 2123
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_WORD = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
+_SHARD_START, _SHARD_END = "apodSearch.shard(", ");\n"
+_SAFE_KEY_CHAR = re.compile(r"[a-z0-9]")
+
+
+def ordinal(day: dt.date) -> int:
+    """A day's number in the index: days since the first APOD."""
+    return (day - FIRST_DAY).days
+
+
+def code(number: int) -> str:
+    """An ordinal in WIDTH base-36 digits (sorting as text sorts as numbers)."""
+    digits = []
+    for _ in range(WIDTH):
+        number, digit = divmod(number, 36)
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits))
+
+
+def words(text: str) -> set[str]:
+    """The words of a text as search.js splits a query: NFKD, lower case, marks dropped,
+    runs of letters and digits."""
+    text = unicodedata.normalize("NFKD", text).lower()
+    if not text.isascii():
+        text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+    return set(_WORD.findall(text))
+
+
+def html_words(*fragments: str) -> set[str]:
+    """The words a reader sees in HTML fragments (tags dropped, entities decoded)."""
+    return words(" ".join(html.unescape(_TAG.sub(" ", fragment)) for fragment in fragments))
+
+
+def shard_key(word: str) -> str:
+    return word[:2]
+
+
+def shard_file(key: str) -> str:
+    """A shard's file name: its key, any character but a-z and 0-9 as _ and its hex code
+    point (search.js names them alike)."""
+    return "".join(c if _SAFE_KEY_CHAR.match(c) else f"_{ord(c):x}" for c in key) + ".js"
+
+
+class Index:
+    """Word -> posting string, grouped into shards by the word's first two letters."""
+
+    def __init__(self, shards: dict[str, dict[str, str]] | None = None) -> None:
+        self.shards = shards if shards is not None else {}
+        self.dirty: set[str] = set()  # the shards whose files are to be written
+
+    @classmethod
+    def build(cls, by_day: dict[int, Iterable[str]]) -> Index:
+        """The index of these days' words."""
+        postings: dict[str, list[int]] = {}
+        for number in sorted(by_day):
+            for word in by_day[number]:
+                postings.setdefault(word, []).append(number)
+        codes = [code(n) for n in range(max(by_day, default=-1) + 1)]
+        index = cls()
+        for word, numbers in postings.items():
+            index.shards.setdefault(shard_key(word), {})[word] = "".join(codes[n] for n in numbers)
+        index.dirty = set(index.shards)
+        return index
+
+    @classmethod
+    def read(cls, out: Path) -> Index | None:
+        """The index a previous run wrote, or None when it is missing or not ours."""
+        directory = out / DIRNAME
+        if not (directory / DAYS_FILE).is_file():
+            return None
+        shards = {}
+        for path in directory.glob("*.js"):
+            if path.name == DAYS_FILE:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+                key, entries = json.loads(
+                    f"[{text.removeprefix(_SHARD_START)[: -len(_SHARD_END)]}]"
+                )
+            except (OSError, ValueError):  # unreadable, not JSON, not two values
+                return None
+            well_formed = text.startswith(_SHARD_START) and text.endswith(_SHARD_END)
+            if not (well_formed and isinstance(key, str) and shard_file(key) == path.name):
+                return None
+            if not (isinstance(entries, dict) and all(map(_is_posting, entries.values()))):
+                return None
+            shards[key] = entries
+        return cls(shards)
+
+    def remove(self, numbers: Iterable[int]) -> None:
+        """Take these days out of every posting."""
+        gone = {code(n) for n in numbers}
+        if not gone:
+            return
+        for key, entries in list(self.shards.items()):
+            for word, posting in list(entries.items()):
+                if any(c in posting for c in gone):  # a quick look; then aligned
+                    self.dirty.add(key)
+                    kept = "".join(
+                        posting[i : i + WIDTH]
+                        for i in range(0, len(posting), WIDTH)
+                        if posting[i : i + WIDTH] not in gone
+                    )
+                    if kept:
+                        entries[word] = kept
+                    else:
+                        del entries[word]
+            if not entries:
+                del self.shards[key]
+
+    def add(self, number: int, day_words: Iterable[str]) -> None:
+        """Put one day into the postings of its words."""
+        day = code(number)
+        for word in day_words:
+            key = shard_key(word)
+            entries = self.shards.setdefault(key, {})
+            posting = entries.get(word, "")
+            entries[word] = _insert(posting, day)
+            if entries[word] != posting:
+                self.dirty.add(key)
+
+    def days_file(self, days: list[Listed]) -> str:
+        """days.js: every day (oldest first) and the shards there are."""
+        keys = sorted(self.shards)
+        listing = "\n".join(f"{day.stem[2:]}\t{' '.join(day.title.split())}" for day in days)
+        return f"apodSearch.days({_json(keys)}, {_json(listing)});\n"
+
+    def changed_files(self) -> dict[str, str]:
+        """The shard files that changed since the index was read (or built): name -> text."""
+        keys = sorted(key for key in self.dirty if key in self.shards)
+        return {shard_file(key): _shard_text(key, self.shards[key]) for key in keys}
+
+    def file_names(self) -> set[str]:
+        """The names of every shard's file."""
+        return {shard_file(key) for key in self.shards}
+
+
+def _is_posting(value: object) -> bool:
+    return isinstance(value, str) and len(value) % WIDTH == 0 and value.isalnum()
+
+
+def _shard_text(key: str, entries: dict[str, str]) -> str:
+    return f"{_SHARD_START}{_json(key)}, {_json(dict(sorted(entries.items())))}{_SHARD_END}"
+
+
+def _insert(posting: str, day: str) -> str:
+    low, high = 0, len(posting) // WIDTH
+    while low < high:
+        middle = (low + high) // 2
+        if posting[middle * WIDTH : middle * WIDTH + WIDTH] < day:
+            low = middle + 1
+        else:
+            high = middle
+    at = low * WIDTH
+    if posting[at : at + WIDTH] == day:
+        return posting
+    return posting[:at] + day + posting[at:]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

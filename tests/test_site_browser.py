@@ -1,0 +1,321 @@
+"""The built site in a real browser: headless Chromium (Debian's chromium and chromium-driver,
+driven by Selenium) loads it from a local HTTP server on 127.0.0.1, and from file://.
+
+Chromium resolves no host but 127.0.0.1 (--host-resolver-rules): the days' remote media fail
+at once instead of reaching the web, and such failures are the only errors allowed.
+Without chromium and chromedriver installed these tests skip, saying so; .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apodscrape.site.build import build
+
+from .sitearchive import DAYS, PWNED, RARE_WORD, small_archive
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium: pip install -e '.[test]'")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+WAIT = 15  # seconds for a page or a search to finish
+_DAY_PAGE = re.compile(r"/(ap\d{6})\.html$")
+
+
+def _chromium() -> tuple[str, str]:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not (browser and driver):
+        pytest.skip(
+            "headless Chromium not installed (need chromium and chromedriver: "
+            "apt-get install chromium chromium-driver; .ci/run does it)"
+        )
+    return browser, driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    binary, driver = _chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # tests run as root
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--window-size=1280,1000",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SE_OFFLINE", "true")  # Selenium Manager, should it start, fetches nothing
+        chrome = webdriver.Chrome(options=options, service=Service(driver))
+    chrome.set_page_load_timeout(WAIT)
+    yield chrome
+    chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browsed")
+    out = root / "site"
+    build(small_archive(root / "archive"), out)
+    return out
+
+
+class _Files(SimpleHTTPRequestHandler):
+    """A static web server's answers: the files under a folder, text as UTF-8, no log."""
+
+    def guess_type(self, path: str | Path) -> str:
+        kind = super().guess_type(path)
+        return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    """A web server for the files under `root`, on 127.0.0.1 (port 0), for one test module."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Files, directory=root))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    with static_server(built) as url:
+        yield url
+
+
+def visit(browser: Any, url: str) -> None:
+    browser.get(url)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+
+
+def problems(browser: Any, origin: str) -> list[str]:
+    """What the browser logged since last asked, but remote media failing offline."""
+    found = []
+    for entry in browser.get_log("browser"):
+        message = entry["message"]
+        remote = entry["source"] == "network" and not message.startswith((origin, "file:"))
+        if entry["level"] in ("SEVERE", "WARNING") and not remote:
+            found.append(f"{entry['source']}: {message}")
+    return found
+
+
+def searched(browser: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The search page's status line and results (text, address), once it has answered."""
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.find_element(By.ID, "status").text not in ("", "Searching\u2026")
+    )
+    results = browser.find_elements(By.CSS_SELECTOR, "#results li")
+    return browser.find_element(By.ID, "status").text, [
+        (item.text, item.find_element(By.TAG_NAME, "a").get_attribute("href")) for item in results
+    ]
+
+
+def day_of(url: str) -> str:
+    found = _DAY_PAGE.search(url)
+    assert found, url
+    return found.group(1)
+
+
+def test_a_day_page_shows_its_title_media_credit_and_explanation(browser, server) -> None:
+    visit(browser, f"{server}/ap250102.html")
+    assert browser.title == "APOD: 2025 January 2 - A Nebula Nearby"
+    assert browser.find_element(By.ID, "date").text == "2025 January 2"
+    assert browser.find_element(By.ID, "title").text == "A Nebula Nearby"
+    picture = browser.find_element(By.CSS_SELECTOR, "#media img")
+    assert picture.is_displayed()
+    assert picture.get_attribute("src") == "https://apod.nasa.gov/apod/image/2501/sky.jpg"
+    credit = browser.find_element(By.ID, "credit")
+    assert credit.text == "Image Credit: Observatory\nProcessing: A. Person"
+    explanation = browser.find_element(By.ID, "explanation")
+    assert explanation.text.startswith(f"Explanation: This {RARE_WORD} glows at 104 K. See")
+    assert explanation.find_element(By.TAG_NAME, "sup").text == "4"
+    assert explanation.find_element(By.LINK_TEXT, "yesterday").get_attribute("href") == (
+        f"{server}/ap250101.html"
+    )
+    assert problems(browser, server) == []
+
+
+def test_a_downloaded_picture_is_shown_from_the_site(browser, server) -> None:
+    visit(browser, f"{server}/ap250105.html")
+    picture = browser.find_element(By.CSS_SELECTOR, "#media img")
+    assert picture.get_attribute("src") == f"{server}/media/ap250105/picture.png"
+    assert browser.execute_script("return arguments[0].naturalWidth", picture) == 4
+
+
+def test_videos_and_embeds_are_shown(browser, server) -> None:
+    visit(browser, f"{server}/ap250103.html")
+    frame = browser.find_element(By.CSS_SELECTOR, "#media iframe")
+    assert frame.is_displayed() and frame.size["width"] > 300
+    visit(browser, f"{server}/ap250107.html")
+    assert browser.find_element(By.CSS_SELECTOR, "#media video").is_displayed()
+
+
+def test_previous_and_next_lead_to_the_right_days(browser, server) -> None:
+    visit(browser, f"{server}/ap250102.html")
+    seen = []
+    for rel in ("next", "next", "next", "prev", "prev"):
+        browser.find_element(By.CSS_SELECTOR, f'a[rel="{rel}"]').click()
+        WebDriverWait(browser, WAIT).until(lambda b: day_of(b.current_url) not in seen[-1:])
+        seen.append(day_of(browser.current_url))
+    assert seen == ["ap250103", "ap250105", "ap250106", "ap250105", "ap250103"]
+    assert browser.find_element(By.ID, "date").text == "2025 January 3"
+    visit(browser, f"{server}/ap241231.html")
+    assert browser.find_elements(By.CSS_SELECTOR, 'a[rel="prev"]') == []
+    visit(browser, f"{server}/index.html")
+    assert browser.find_element(By.ID, "title").text == "A Video File"
+    assert browser.find_elements(By.CSS_SELECTOR, 'a[rel="next"]') == []
+
+
+def test_archivepix_lists_every_day(browser, server) -> None:
+    visit(browser, f"{server}/archivepix.html")
+    links = browser.find_elements(By.CSS_SELECTOR, "#archive a")
+    assert [day_of(link.get_attribute("href")) for link in links] == DAYS[::-1]
+    lines = browser.find_element(By.ID, "archive").text.splitlines()
+    assert lines[0] == "2025 January 07: A Video File"
+    assert lines[-1] == "2024 December 31: Last Night of the Year"
+    browser.find_element(By.LINK_TEXT, "A Nebula Nearby").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/ap250102.html"))
+
+
+def test_the_calendar_leads_to_its_days(browser, server) -> None:
+    visit(browser, f"{server}/calendar/allyears.html")
+    browser.find_element(By.LINK_TEXT, "Jan").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/calendar/ca2501.html"))
+    assert browser.find_element(By.ID, "month").text == "January 2025"
+    browser.find_element(By.CSS_SELECTOR, 'a[href="../ap250105.html"]').click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/ap250105.html"))
+
+
+def test_a_search_finds_a_day_by_a_word_of_its_explanation(browser, server) -> None:
+    visit(browser, f"{server}/search.html?q={RARE_WORD}")
+    status, results = searched(browser)
+    assert status == f"1 day for: {RARE_WORD}"
+    assert results == [("2025 January 02: A Nebula Nearby", f"{server}/ap250102.html")]
+    assert browser.find_element(By.ID, "q").get_attribute("value") == RARE_WORD
+
+
+def test_a_search_typed_in_the_box_is_a_link(browser, server) -> None:
+    visit(browser, f"{server}/search.html")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("HYDRO")  # any case; the start of a word
+    box.submit()
+    WebDriverWait(browser, WAIT).until(lambda b: "q=HYDRO" in b.current_url)
+    _, results = searched(browser)
+    assert [day_of(address) for _, address in results] == ["ap250102"]
+    visit(browser, f"{server}/search.html?q=launch+fireworks")  # every word must be there
+    status, results = searched(browser)
+    assert results == [] and status == "No day has all of: launch fireworks"
+    visit(browser, f"{server}/search.html?q=year")  # two days; newest first
+    _, results = searched(browser)
+    assert [day_of(address) for _, address in results] == ["ap250101", "ap241231"]
+    assert problems(browser, server) == []
+
+
+def test_search_and_random_work_from_file_urls(browser, built) -> None:
+    visit(browser, f"{built.as_uri()}/search.html?q={RARE_WORD}")
+    _, results = searched(browser)
+    assert results == [("2025 January 02: A Nebula Nearby", f"{built.as_uri()}/ap250102.html")]
+    visit(browser, f"{built.as_uri()}/random.html")
+    WebDriverWait(browser, WAIT).until(lambda b: _DAY_PAGE.search(b.current_url))
+    assert day_of(browser.current_url) in DAYS
+    assert browser.find_element(By.ID, "title").text
+    assert problems(browser, "file:") == []
+
+
+def test_random_goes_to_a_day(browser, server) -> None:
+    for _ in range(3):
+        visit(browser, f"{server}/random.html")
+        WebDriverWait(browser, WAIT).until(lambda b: _DAY_PAGE.search(b.current_url))
+        assert day_of(browser.current_url) in DAYS
+
+
+def test_nothing_from_a_day_runs_as_script(browser, server) -> None:
+    visit(browser, f"{server}/ap250106.html")
+    title = browser.find_element(By.ID, "title").text
+    assert title == f"<script>{PWNED}=1</script> Evil <img src=x onerror={PWNED}=1>"
+    assert browser.execute_script(f"return typeof {PWNED}") == "undefined"
+    assert browser.execute_script("return document.scripts.length") == 0
+    hrefs = browser.execute_script(
+        "return [...document.querySelectorAll('[href],[src]')].map(e => e.href || e.src)"
+    )
+    assert not any(h.lower().startswith(("javascript:", "data:text")) for h in hrefs), hrefs
+    browser.find_element(By.ID, "explanation").click()  # nothing to click into running
+    visit(browser, f"{server}/search.html?q=evil")
+    _, results = searched(browser)
+    assert results == [(f"2025 January 06: {title}", f"{server}/ap250106.html")]
+    assert browser.execute_script(f"return typeof {PWNED}") == "undefined"
+    assert problems(browser, server) == []  # not even a script refused by the CSP
+
+
+def test_no_page_logs_a_javascript_error(browser, server, built) -> None:
+    browser.get_log("browser")  # what earlier tests left
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
+    # index, astropix, archivepix, 2 months, all years, search, random
+    assert len(pages) == len(DAYS) + 8
+    pages.remove("random.html")
+    logged = {}
+    for name in [*pages, f"search.html?q={RARE_WORD}", "search.html?q=a", "random.html"]:
+        visit(browser, f"{server}/{name}")
+        if name.startswith("search.html?"):
+            searched(browser)
+        if found := problems(browser, server):
+            logged[name] = found
+    assert logged == {}
+
+
+def test_readable_on_a_phone(browser, server) -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        for name in ("ap250102.html", "ap250103.html", "archivepix.html", "calendar/ca2501.html",
+                     f"search.html?q={RARE_WORD}"):  # fmt: skip
+            visit(browser, f"{server}/{name}")
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 390, (name, width)
+            size = browser.execute_script(
+                "return parseFloat(getComputedStyle(document.body).fontSize)"
+            )
+            assert size >= 15, (name, size)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_error_check_sees_script_errors_and_missing_local_files(browser, tmp_path) -> None:
+    broken = b"<!doctype html><title>x</title><script>noSuchThing()</script>"
+    (tmp_path / "broken.html").write_bytes(broken)  # and no favicon beside it
+    with static_server(tmp_path) as url:
+        visit(browser, f"{url}/broken.html")
+        found = problems(browser, url)
+    assert len(found) == 2
+    assert found[0].startswith("javascript: ") and "noSuchThing is not defined" in found[0]
+    assert found[1].startswith(f"network: {url}/favicon.ico") and "404" in found[1]
