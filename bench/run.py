@@ -138,7 +138,7 @@ def archive_pages(corpus: Path, quick: bool) -> list[tuple[bytes, str]]:
         return []
     with tarfile.open(path) as archive:
         members = [m for m in archive if m.isfile() and m.name.endswith(".html")]
-        members = members[::20] if quick else members
+        members = members[::100] if quick else members
         return [
             (archive.extractfile(m).read(), CANONICAL_BASE + m.name.rsplit("/", 1)[-1])
             for m in members
@@ -403,7 +403,7 @@ def site_size(out: Path) -> tuple[int, int]:
 def site_build(bench: Bench) -> SiteBuild:
     """The full build of a synthetic archive (quick: 600 days), made once."""
     if bench._site is None:
-        days = 600 if bench.quick else synthetic.DAYS
+        days = 200 if bench.quick else synthetic.DAYS
         archive = bench.workdir / "synthetic"
         synthetic.write_archive(archive, days)
         out = bench.workdir / "site"

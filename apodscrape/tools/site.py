@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from .. import archive
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +23,17 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..site.build import build  # only now: Jinja2 and markdown-it, for this tool alone
 
-    report = build(args.directory, args.out, jobs=args.jobs, full=args.full)
+    held = None
+    if Path(args.directory).is_dir():
+        try:  # read the archive while no crawl writes it (waiting for one that does)
+            held = archive.lock(args.directory, wait=True)
+        except OSError:  # a read-only archive: nobody writes it
+            pass
+    try:
+        report = build(args.directory, args.out, jobs=args.jobs, full=args.full)
+    finally:
+        if held is not None:
+            held.close()
     if not args.quiet:
         print(report.summary())
     return 0
