@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from .. import archive
@@ -24,11 +25,11 @@ def run(args: argparse.Namespace) -> int:
     from ..site.build import build  # only now: Jinja2 and markdown-it, for this tool alone
 
     held = None
+    # read the archive while no crawl writes it (waiting for one that does); a read-only
+    # archive, which nobody writes, is read as it is
     if Path(args.directory).is_dir():
-        try:  # read the archive while no crawl writes it (waiting for one that does)
+        with contextlib.suppress(OSError):
             held = archive.lock(args.directory, wait=True)
-        except OSError:  # a read-only archive: nobody writes it
-            pass
     try:
         report = build(args.directory, args.out, jobs=args.jobs, full=args.full)
     finally:
