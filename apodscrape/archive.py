@@ -50,7 +50,7 @@ FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 # What write_atomic leaves behind when a crash interrupts it.
-TEMPORARY = re.compile(r"\.ap\d{6}\.txt\..+\.tmp")
+TEMPORARY = re.compile(r"\.(?:ap\d{6}\.txt|apodscrape-state\.json)\..+\.tmp")
 WRITTEN, UNCHANGED = "written", "unchanged"
 # The file a run holds the archive by (see lock); it holds the holder's pid.
 LOCK_NAME = ".apodscrape.lock"
@@ -199,7 +199,7 @@ _HELD: dict[Path, BinaryIO] = {}  # the archives this process holds, by lock fil
 
 def is_day_entry(path: Path) -> bool:
     """Whether an entry of an archive directory is a day's (or should be): anything but the
-    folders of captures and media, the lock, and the .gitkeep of a fresh checkout."""
+    folders of captures and media, the lock, the state, and a fresh checkout's .gitkeep."""
     if path.is_dir() and path.name in (WARC_DIRNAME, MEDIA_DIRNAME):
         return False
     return path.name not in (LOCK_NAME, STATE_NAME, ".gitkeep")

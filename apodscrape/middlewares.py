@@ -12,11 +12,15 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+)
 from scrapy.http import Response
-from twisted.internet import defer
-from twisted.internet import error as net
-from twisted.web.client import ResponseNeverReceived
 
 from .archive import warc_dir
 from .warc import CaptureWriter
@@ -38,7 +42,7 @@ class AllowedHostsMiddleware:
         configured = {settings.get("APOD_CLASSIC_URL"), settings.get("APOD_SCIENCE_URL")}
         hosts = {urlsplit(url).hostname for url in configured if url}
         hosts |= set(settings.getlist("APOD_HOSTS"))
-        extra = frozenset(settings.getlist("APOD_MEDIA_EXTRA_HOSTS"))
+        extra = frozenset(host.lower() for host in settings.getlist("APOD_MEDIA_EXTRA_HOSTS"))
         return cls(frozenset(host.lower() for host in hosts if host), extra)
 
     def process_request(self, request: Request) -> None:
@@ -88,15 +92,13 @@ class UnreachableHostMiddleware:
             )
 
 
-# Failures that say nothing answered at all (not an HTTP error, which is an answer).
+# Failures that say nothing answered at all (not an HTTP error, which is an answer), as
+# Scrapy's download handlers raise them (it wraps Twisted's and aiohttp's own errors).
 _UNREACHABLE = (
-    net.DNSLookupError,
-    net.ConnectError,  # refused connections too
-    net.TCPTimedOutError,
-    net.TimeoutError,
-    defer.TimeoutError,
-    TimeoutError,
-    ResponseNeverReceived,
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    DownloadFailedError,  # among them the connection that closes before any answer
 )
 
 
@@ -140,6 +142,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.longest_wait = settings.getfloat("APOD_RETRY_AFTER_MAX")
+        self.waiting = 0  # waits under way: the crawl resumes when the last one ends
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         wait = retry_after(response) if response.status in (429, 503) else None
@@ -155,6 +158,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         self.crawler.stats.inc_value("apod/retry_after")
         engine = self.crawler.engine
+        self.waiting += 1
         engine.pause()  # no new request to anyone while the server asks us to wait
         try:
             # in short naps, so that a stop (SIGTERM, Ctrl-C) is not kept waiting
@@ -162,7 +166,9 @@ class RetryAfterMiddleware(RetryMiddleware):
             while engine.running and (left := until - time.monotonic()) > 0:
                 await asyncio.sleep(min(left, 0.2))
         finally:
-            engine.unpause()
+            self.waiting -= 1
+            if not self.waiting:
+                engine.unpause()
         return retry if engine.running else response
 
 

@@ -3,8 +3,9 @@
 Every argument (`-a name=value`) and every APOD_* setting is read here, once; a wrong one,
 or an argument of another name, is an ArgumentError with a one-line message, raised before
 anything starts (`scrapy crawl` turns it into exit status 2). Then the days: those the
-arguments name (or, without dates, from the newest archived day to today), less those the
-archive has outside the refresh window.
+arguments name (or, without dates, from the newest archived day to today and every hole
+since the oldest day ever asked), less those the archive has, or its source confirmed it
+lacks, outside the refresh window.
 """
 
 from __future__ import annotations
@@ -110,13 +111,14 @@ def make_plan(
     source confirmed it has none. Days confirmed missing are skipped as archived days are.
     """
     state = state or State()
-    if arguments.media:  # a day whose media is not stored yet is not done
-        archived = archived & state.media_done
+    # with media, an archived day whose media is not stored yet is not done
+    done = archived & state.media_done if arguments.media else archived
     requested = arguments.requested
     if requested is None:
-        requested = continue_range(archived, arguments.refresh, today)
-        requested = sorted(set(requested) | holes(archived, state, today))
-    fetch, skipped = split_archived(requested, archived | state.missing, arguments.refresh)
+        wanted = set(continue_range(archived, arguments.refresh, today))
+        wanted |= holes(archived, state, today) | (archived - done)
+        requested = sorted(wanted)
+    fetch, skipped = split_archived(requested, done | state.missing, arguments.refresh)
     return Plan(arguments.source or settings.source, fetch, skipped)
 
 

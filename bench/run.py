@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import re
 import statistics
@@ -145,6 +146,40 @@ def archive_pages(corpus: Path, quick: bool) -> list[tuple[bytes, str]]:
         ]
 
 
+# The official API's scraper, only to be measured against: imported from shared/ at run time.
+ANCHOR = ROOT.parent / "shared" / "anchors" / "nasa-apod-api"
+
+
+def official_parser() -> Callable[[bytes, str], object] | str:
+    """nasa/apod-api's parse_apod (shared/anchors/nasa-apod-api, Apache-2.0) over saved
+    bytes: its requests.get is patched to answer with them. Or why it cannot run."""
+    if not (ANCHOR / "apod" / "utility.py").is_file():
+        return f"not run: no {ANCHOR}"
+    sys.path.insert(0, str(ANCHOR))
+    try:
+        from apod import utility  # type: ignore[import-not-found]
+    except ImportError as error:
+        return f"not run: {error}"
+
+    class Saved:  # what parse_apod reads of a requests.Response
+        status_code = 200
+
+        def __init__(self, body: bytes) -> None:
+            self.text = body.decode("utf-8", errors="replace")
+
+    def parse(body: bytes, url: str) -> object:
+        utility.requests.get = lambda *_args, **_kwargs: Saved(body)
+        name = url.rsplit("/", 1)[-1]
+        day = dt.datetime.strptime(name[2:8], "%y%m%d") if name[2:8].isdigit() else None
+        try:
+            return utility.parse_apod(day)
+        except Exception:  # it gives up on some pages (no date it can find): timed all the same
+            return None
+
+    logging.getLogger(utility.__name__).disabled = True  # it logs the pages it dislikes
+    return parse
+
+
 def row_conversion(quick: bool) -> list[Row]:
     pages = corpus_pages(corpus_dir())
     rounds, repeats = (3, 3) if quick else (40, 5)
@@ -155,6 +190,13 @@ def row_conversion(quick: bool) -> list[Row]:
             f"{rate:,.0f} pages/s", ">= 700 pages/s", verdict(rate >= 700)),
         Row(1, "  ceiling: bare lxml.html.fromstring", f"{ceiling:,.0f} pages/s"),
     ]  # fmt: skip
+    official = official_parser()
+    if isinstance(official, str):
+        rows.append(Row(1, "  nasa/apod-api's parse_apod, same pages", official))
+    else:
+        theirs = pages_per_second(official, pages, rounds, repeats)
+        rows.append(Row(1, "  nasa/apod-api's parse_apod, same pages",
+                        f"{theirs:,.0f} pages/s; ours {rate / theirs:.2f}x"))  # fmt: skip
     if archive := archive_pages(corpus_dir(), quick):
         rate = pages_per_second(convert, archive, 1, 1 if quick else 3)
         rows.append(Row(1, f"  the archive of real pages ({len(archive):,}), one core",

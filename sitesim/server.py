@@ -250,8 +250,6 @@ class SiteSim:
             fault, wait = self.faults.draw(self.seed, path, self._attempts[path])
         answer = self.answer(path)
         wait += answer.delay + (self.delay if answer.kind != "robots" else 0.0)
-        if wait:
-            await asyncio.sleep(wait)
         sent = answer.sent
         if fault == "500":
             body = b"<html><body><h1>Internal Server Error</h1></body></html>"
@@ -265,9 +263,12 @@ class SiteSim:
             sent = len(answer.body) // 2
         elif fault == "truncated":
             fault = None  # nothing to cut short
+        # logged as it arrives: a test sees a request whose answer is still being waited for
         self.counts[fault or answer.kind] += 1
         if self.log:
             self.hits.append(Hit(path, answer.status, answer.kind, fault, wait, arrived))
+        if wait:
+            await asyncio.sleep(wait)
         if sent is not None:
             response = web.StreamResponse(status=answer.status, headers=answer.headers)
             response.content_length = len(answer.body)

@@ -179,10 +179,12 @@ def test_a_server_that_never_answers_is_given_up_on(site: SiteSim, crawl, tmp_pa
     for day in days:
         site.answers(f"/apod/ap{day:%y%m%d}.html", Answer(200, b"", delay=20))
     started = time.monotonic()
-    result = crawl(site, tmp_path / "out", {"DOWNLOAD_TIMEOUT": 1},
+    settings = {"DOWNLOAD_TIMEOUT": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    result = crawl(site, tmp_path / "out", settings,
                    source="classic", start=str(days[-1]), end=str(DAY))  # fmt: skip
     assert result.stats["apod/failed"] == 3
-    assert len(site.requested("/apod/")) <= 3  # three timeouts, then no more asking
+    assert result.stats["apod/unreachable/127.0.0.1"] == 1
+    assert len(site.requested("/apod/")) == 3  # one day's three tries, then no more asking
     assert time.monotonic() - started < 15
 
 
@@ -288,8 +290,11 @@ def test_an_unreachable_site_fails_fast_in_one_line_a_day(tmp_path: Path) -> Non
                        LOG_LEVEL="ERROR")  # fmt: skip
     assert time.monotonic() - started < 60
     assert run.returncode == 1
-    failed = [line for line in run.stderr.splitlines() if ": failed: " in line]
-    assert len(failed) == 10
+    lines = run.stderr.splitlines()
+    assert len([line for line in lines if ": failed: " in line]) == 10
+    given_up = [line for line in lines if "127.0.0.1 does not answer" in line]
+    assert len(given_up) == 1 and "not asking it again in this run" in given_up[0]
+    assert run.stderr.count("Gave up retrying") <= 3  # only the tries before it gave up
 
 
 def test_a_failed_media_download_is_asked_again_by_the_next_media_run(site, crawl, tmp_path):

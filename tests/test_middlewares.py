@@ -1,4 +1,5 @@
-"""Downloader middlewares, called directly: Retry-After read both ways, captures kept."""
+"""Downloader middlewares, called directly: allowed hosts, hosts given up, Retry-After read
+both ways, captures kept."""
 
 from __future__ import annotations
 
@@ -8,10 +9,22 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from apodscrape.middlewares import CaptureMiddleware, retry_after
+from apodscrape.middlewares import (
+    AllowedHostsMiddleware,
+    CaptureMiddleware,
+    UnreachableHostMiddleware,
+    retry_after,
+)
+from apodscrape.spiders.apod import ApodSpider
 from apodscrape.warc import captures
 
 from .conftest import project_settings_dict
@@ -56,3 +69,65 @@ def test_day_answers_are_captured_and_others_not(capture, tmp_path) -> None:
     capture.spider_closed()
     kept = list(captures(tmp_path / "warc"))
     assert [(c.url, c.body) for c in kept] == [(day.url, b"<html>day</html>")]
+
+
+@pytest.fixture
+def crawler_settings(tmp_path: Path) -> dict:
+    return project_settings_dict(
+        APOD_OUTPUT_DIR=str(tmp_path),
+        APOD_CLASSIC_URL="http://127.0.0.1:8080/apod/",
+        APOD_SCIENCE_URL="http://127.0.0.1:8080/science/",
+        APOD_MEDIA_EXTRA_HOSTS=["Media.Example"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "meta", "allowed"),
+    [
+        ("http://127.0.0.1:8080/apod/ap250105.html", {"apod_source": "classic"}, True),
+        ("https://apod.nasa.gov/apod/ap250105.html", {"apod_source": "classic"}, True),
+        ("https://assets.science.nasa.gov/content/dam/a.jpg", {}, True),
+        ("http://media.example/a.jpg", {}, True),  # a media host the user added
+        ("http://media.example/ap250105.html", {"apod_source": "classic"}, False),
+        ("http://example.com/apod/ap250105.html", {"apod_source": "classic"}, False),
+        ("file:///etc/hostname", {}, False),
+        ("ftp://apod.nasa.gov/a.jpg", {}, False),
+    ],
+)
+def test_only_the_hosts_a_run_was_pointed_at(crawler_settings, url, meta, allowed) -> None:
+    middleware = AllowedHostsMiddleware.from_crawler(get_crawler(settings_dict=crawler_settings))
+    request = Request(url, meta=meta)
+    if allowed:
+        assert middleware.process_request(request) is None
+    else:
+        with pytest.raises(IgnoreRequest):
+            middleware.process_request(request)
+
+
+@pytest.mark.parametrize(
+    "error", [CannotResolveHostError(), DownloadConnectionRefusedError(), DownloadTimeoutError()]
+)
+def test_a_host_that_fails_three_times_in_a_row_is_given_up(crawler_settings, error) -> None:
+    crawler = get_crawler(ApodSpider, crawler_settings)
+    crawler.spider = crawler._create_spider(dates="2025-01-05")
+    middleware = UnreachableHostMiddleware.from_crawler(crawler)
+    request = Request("http://127.0.0.1:8080/apod/ap250105.html")
+    for _ in range(2):
+        middleware.process_exception(request, error)
+        assert middleware.process_request(request) is None
+    middleware.process_exception(request, error)
+    with pytest.raises(IgnoreRequest, match=r"127\.0\.0\.1 is unreachable"):
+        middleware.process_request(request)
+    assert crawler.stats.get_value("apod/unreachable/127.0.0.1") == 1
+
+
+def test_any_answer_counts_the_host_reachable_again(crawler_settings) -> None:
+    crawler = get_crawler(ApodSpider, crawler_settings)
+    crawler.spider = crawler._create_spider(dates="2025-01-05")
+    middleware = UnreachableHostMiddleware.from_crawler(crawler)
+    request = Request("http://127.0.0.1:8080/apod/ap250105.html")
+    for _ in range(2):
+        middleware.process_exception(request, DownloadTimeoutError())
+    middleware.process_response(request, _answer(500))  # an error page is an answer
+    middleware.process_exception(request, DownloadTimeoutError())
+    assert middleware.process_request(request) is None

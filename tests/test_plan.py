@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from apodscrape.archive import State
 from apodscrape.errors import ArgumentError
 from apodscrape.plan import (
     DEFAULT_REFRESH,
@@ -86,3 +87,22 @@ def test_the_plan_skips_archived_days_outside_the_refresh_window() -> None:
     assert plan.source == "auto"
     assert plan.skipped == [dt.date(2026, 11, d) for d in (18, 19, 20)]
     assert plan.fetch == [dt.date(2026, 11, d) for d in (21, 22, 23)]
+
+
+def test_a_media_run_asks_again_the_archived_days_whose_media_are_not_done() -> None:
+    archived = {dt.date(2026, 11, d) for d in (10, 11, 12)}
+    state = State(media_done={dt.date(2026, 11, 11)})  # and no spanFrom: an older archive
+    arguments = parse_arguments({"media": "1"}, TODAY)
+    plan = make_plan(arguments, read_settings(GOOD_SETTINGS), archived, TODAY, state)
+    assert dt.date(2026, 11, 10) in plan.fetch and dt.date(2026, 11, 12) in plan.fetch
+    assert dt.date(2026, 11, 11) not in plan.fetch  # its media are done: not asked
+
+
+def test_a_plain_run_asks_every_hole_but_the_days_known_missing() -> None:
+    archived = {dt.date(2026, 11, d) for d in (1, 2, 5)}
+    state = State(span_from=dt.date(2026, 10, 30), missing={dt.date(2026, 11, 3)})
+    plan = make_plan(parse_arguments({}, TODAY), read_settings(GOOD_SETTINGS), archived, TODAY,
+                     state)  # fmt: skip
+    holes = {dt.date(2026, 10, 30), dt.date(2026, 10, 31), dt.date(2026, 11, 4)}
+    assert holes <= set(plan.fetch)
+    assert dt.date(2026, 11, 3) not in plan.fetch and dt.date(2026, 11, 1) not in plan.fetch

@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
+from apodscrape import archive
 from apodscrape.record import Day
 from apodscrape.spiders.apod import ApodSpider
 
@@ -232,3 +233,12 @@ def test_a_day_the_classic_site_failed_is_not_missing_on_the_apis_word(spider_fo
     spider.classic_in_flight += 1
     assert _what(spider, list(spider.classic_error(failure))) == ["ask the API"]
     assert _what(spider, _science_answer(spider, 404, NOT_FOUND)) == ["1 failed"]
+
+
+def test_only_days_settled_past_the_refresh_window_are_remembered_missing(spider_for) -> None:
+    spider = spider_for("classic")
+    today = dt.date.today()
+    spider.confirmed_missing = {today, today - dt.timedelta(days=30)}
+    spider.closed("finished")
+    state = archive.read_state(spider.output)
+    assert state.missing == {today - dt.timedelta(days=30)}  # today's may not be out yet

@@ -29,7 +29,15 @@ from twisted.python.failure import Failure
 from .. import archive, days
 from ..errors import ApodError, WrongDayError
 from ..parse import parse_listing, parse_page, science
-from ..plan import AUTO, CLASSIC, SCIENCE, make_plan, parse_arguments, read_settings
+from ..plan import (
+    AUTO,
+    CLASSIC,
+    DEFAULT_REFRESH,
+    SCIENCE,
+    make_plan,
+    parse_arguments,
+    read_settings,
+)
 from ..record import Day
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
@@ -89,9 +97,10 @@ class ApodSpider(scrapy.Spider):
         if asked:
             oldest = min(asked)
             state.span_from = min(state.span_from, oldest) if state.span_from else oldest
-        state.missing = (state.missing | self.confirmed_missing) - archive.archived_days(
-            self.output
-        )
+        # a day that is not out yet (today's, before it is published) is not remembered
+        settled = days.today_eastern() - dt.timedelta(days=DEFAULT_REFRESH)
+        confirmed = {day for day in self.confirmed_missing if day <= settled}
+        state.missing = (state.missing | confirmed) - archive.archived_days(self.output)
         state.media_done |= self.media_done
         try:
             archive.write_state(self.output, state)
@@ -131,7 +140,8 @@ class ApodSpider(scrapy.Spider):
             from_api = []
         for request in self.science_requests(from_api):
             yield request
-        self.classic_queue = [day for day in plan.fetch if day not in set(from_api)]
+        api_days = set(from_api)
+        self.classic_queue = [day for day in plan.fetch if day not in api_days]
         for request in self.refill_classic():
             yield request
 
@@ -164,13 +174,13 @@ class ApodSpider(scrapy.Spider):
 
     def parse_classic(self, response: Response, day: dt.date, probe: bool) -> Iterator[Any]:
         self.classic_in_flight -= 1
-        if probe:  # the classic site answered: it may be asked as many pages at once as allowed
-            self.classic_probed = True
         try:
             outcome = list(self.classic_outcome(response, day))
         except Exception as error:  # a bug, not the page: this day fails, the run goes on
             self.fail(day, _unexpected(error))
             outcome = []
+        if probe and not any(isinstance(result, scrapy.Request) for result in outcome):
+            self.classic_probed = True  # answered (not a redirect being followed): open up
         yield from outcome
         yield from self.refill_classic()
 
@@ -202,7 +212,8 @@ class ApodSpider(scrapy.Spider):
         self.classic_in_flight -= 1
         day = failure.request.meta["apod_day"]
         if failure.request.cb_kwargs.get("probe"):
-            self.classic_failed.add(day)  # the API saying it has none is then no proof
+            # the classic site failed, not moved: the API saying it has a day is no proof
+            self.classic_failed.update([day, *self.classic_queue])
             yield from self.moved_off_classic(day, f"does not answer ({_reason(failure)})")
         else:
             yield from self.classic_unusable(day, _reason(failure))
@@ -307,13 +318,8 @@ class ApodSpider(scrapy.Spider):
         # the run's first day. The API may cap per_page: the first page's length is the cap.
         page_size = page_size or len(records)
         last_page = _whole_header(response, b"X-WP-TotalPages")
-        if (
-            pending
-            and fresh
-            and len(records) >= page_size
-            and (last_page is None or page < last_page)
-            and min(r.date for r in records) > run[0]
-        ):
+        more = page < last_page if last_page is not None else len(records) >= page_size
+        if pending and fresh and more and min(r.date for r in records) > run[0]:
             yield self.science_list_request(run, pending, page + 1, page_size)
             return
         # A list that leaves a day out is no proof that it does not exist: ask it alone.

@@ -7,6 +7,7 @@ capture that gives no day (a landing page, an error) is reported and passed over
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -29,7 +30,12 @@ def run(args: argparse.Namespace) -> int:
     warc_dir = Path(args.warc) if args.warc else archive.warc_dir(out)
     if not warc_dir.is_dir():
         raise ApodError(f"no captures at {warc_dir}")
-    found = newest_days(warc_dir, args.jobs)
+    with contextlib.closing(archive.lock(out)):  # no crawl writes the archive meanwhile
+        return _rebuild(out, warc_dir, args.jobs)
+
+
+def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
+    found = newest_days(warc_dir, jobs)
     for reason in found.passed_over:
         print(f"passed over: {reason}", file=sys.stderr)
     written = unchanged = 0

@@ -25,11 +25,11 @@ def run(args: argparse.Namespace) -> int:
     from ..site.build import build  # only now: Jinja2 and markdown-it, for this tool alone
 
     held = None
-    # read the archive while no crawl writes it (waiting for one that does); a read-only
-    # archive, which nobody writes, is read as it is
+    # read the archive while no crawl writes it (a crawl under way: ArchiveLocked, one
+    # line); a read-only archive, which nobody writes, is read as it is
     if Path(args.directory).is_dir():
-        with contextlib.suppress(OSError):
-            held = archive.lock(args.directory, wait=True)
+        with contextlib.suppress(PermissionError):
+            held = archive.lock(args.directory)
     try:
         report = build(args.directory, args.out, jobs=args.jobs, full=args.full)
     finally:
