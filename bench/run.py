@@ -20,6 +20,7 @@ subprocess writing to a temporary directory, so that neither competes with what 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -42,7 +43,7 @@ import lxml.html
 from apodscrape import parse_page, render
 from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
-from sitesim import STATS_PATH
+from sitesim import STATS_PATH, archive_days
 
 from . import synthetic
 
@@ -280,6 +281,27 @@ def scrapy_crawl(sim: Simulator, output: Path, *arguments: str) -> Crawl:
     return crawl
 
 
+def bare_fetch(urls: list[str], concurrency: int = 16) -> float:
+    """Seconds a bare aiohttp client takes to GET every URL, as many at once as the crawl
+    asks (CONCURRENT_REQUESTS_PER_DOMAIN=16): the fetch ceiling of the simulator."""
+    import aiohttp
+
+    async def fetch_all() -> None:
+        pending = iter(urls)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as s:
+
+            async def worker() -> None:
+                for url in pending:
+                    async with s.get(url) as answer:
+                        await answer.read()
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    started = time.perf_counter()
+    asyncio.run(fetch_all())
+    return time.perf_counter() - started
+
+
 def check(crawl: Crawl, what: str) -> None:
     """Stop the benchmark on a crawl that broke: its numbers would mean nothing."""
     if crawl.returncode not in (0, 1) or not crawl.stats:
@@ -300,12 +322,14 @@ class Bench:
         self._classic: Crawl | None = None
         self._backfill: tuple[Crawl, dt.date] | None = None
         self._site: SiteBuild | None = None
+        self.fetch_seconds = 0.0  # the bare fetcher's, beside the classic crawl
 
     def classic_range(self) -> tuple[dt.date, dt.date]:
         return (END - dt.timedelta(days=59), END) if self.quick else (FIRST_DAY, END)
 
     def classic_crawl(self) -> Crawl:
-        """The whole archive (quick: 60 days) from the classic site, page by page."""
+        """The whole archive (quick: 60 days) from the classic site, page by page, and a
+        bare async fetcher of the same pages from the same simulator right after it."""
         if self._classic is None:
             first, last = self.classic_range()
             with simulator("classic", last) as sim:
@@ -313,6 +337,8 @@ class Bench:
                     sim, self.workdir / "classic", "-a", f"start={first}", "-a", f"end={last}",
                     "-a", "source=classic",
                 )  # fmt: skip
+                pages = [f"{sim.url}/apod/ap{day:%y%m%d}.html" for day in archive_days(last, first)]
+                self.fetch_seconds = bare_fetch(pages)
             check(self._classic, "whole-archive crawl")
         return self._classic
 
@@ -343,6 +369,7 @@ def row_crawl(bench: Bench) -> list[Row]:
     crawl = bench.classic_crawl()
     days = (last - first).days + 1
     rate = crawl.written / crawl.seconds
+    fetched = crawl.written / bench.fetch_seconds
     span = f"{first}..{last}"
     return [
         Row(2, f"whole-archive crawl {span}, {crawl.written:,} days written",
@@ -350,6 +377,8 @@ def row_crawl(bench: Bench) -> list[Row]:
             verdict(crawl.seconds <= 60) if not bench.quick else ""),
         Row(2, f"  requests (Scrapy / simulator), {days:,} days asked",
             f"{crawl.requests:,} / {crawl.requests_seen:,}"),
+        Row(2, "  a bare async fetcher of the same pages, same simulator",
+            f"{fetched:,.0f} pages/s; the crawl at 1/{fetched / rate:.1f} of it"),
         Row(2, "  peak RSS, the crawl above", f"{crawl.peak_rss_mb:.0f} MB", "<= 200 MB",
             verdict(crawl.peak_rss_mb <= 200)),
         Row(2, f"  peak RSS, one year ({one_first}..{one_last}, {year.written} days)",
