@@ -230,8 +230,8 @@ def _body(
         "Which fields depend on the source: `copyright` is known from classic pages (true or "
         "false) but only when asserted from the API (true, else null); `keywords` come from "
         "classic pages only (null from the API); `thumbnailUrl` is the API's still on its "
-        "video days, else YouTube's; `credits` roles are null for every API day (its credit "
-        "has no labels). A row without a capture (`source` null) reads `copyright` as a "
+        "video days, else YouTube's; `credits` roles are mostly null on API days (their "
+        "credit has no labels). A row without a capture (`source` null) reads `copyright` as a "
         "classic page would and `mediaType` from `imageUrl`.",
         "",
         "## Days per year and source",

@@ -182,3 +182,36 @@ def test_stats_count_unknown_copyright_apart() -> None:
     ]
     lines = report(rows).splitlines()
     assert lines[-1] == "copyright: 1 of 2 days (50.0%); unknown for 2 days read from the API"
+
+
+def test_an_archive_of_real_captures_exports_what_each_source_knows(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Real API records and a real classic page, kept as a crawl keeps them, then exported."""
+    from apodscrape.warc import CaptureWriter
+
+    output = tmp_path / "output"
+    writer = CaptureWriter(output / "warc")
+    days = []
+    for stem in ("150603", "260913", "261002"):
+        body = (corpus / "science" / f"apod-basic-{stem}.json").read_bytes()
+        writer.write(f"{API}{stem}", 200, [("Content-Type", "application/json")], body)
+        days.append(parse_page(body, f"{API}{stem}"))
+    page = corpus / "classic" / "ap220330.html"
+    writer.write(url_of(page), 200, [("Content-Type", "text/html")], page.read_bytes())
+    days.append(parse_page(page.read_bytes(), url_of(page)))
+    writer.close()
+    write_days(output, days)
+    assert main(["export", str(output), str(tmp_path / "apod.jsonl")]) == 0
+    rows = {r["date"].isoformat(): r for r in read_jsonl(tmp_path / "apod.jsonl")}
+    assert {d: (r["source"], r["copyright"], r["mediaType"]) for d, r in rows.items()} == {
+        "2015-06-03": (SCIENCE, None, "image"),
+        "2022-03-30": (CLASSIC, False, VIDEO),
+        "2026-09-13": (SCIENCE, None, VIDEO),
+        "2026-10-02": (SCIENCE, None, "image"),
+    }
+    assert rows["2022-03-30"]["thumbnailUrl"] == STILL.format("m8qvOpcDt1o")
+    assert rows["2022-03-30"]["keywords"] and rows["2026-09-13"]["keywords"] is None
+    assert rows["2026-09-13"]["thumbnailUrl"].startswith(
+        "https://assets.science.nasa.gov/dynamicimage/assets/science/cds/apod/apod/2026/"
+    )

@@ -1,4 +1,5 @@
-"""export DIR OUT: an archive as one table, a row a day, in .jsonl, .csv or .parquet."""
+"""export DIR OUT: an archive as one table, a row a day, in .jsonl, .csv or .parquet, with
+its dataset card (OUT-stem.md) and the JSON Schema of a row (OUT-stem.schema.json)."""
 
 from __future__ import annotations
 
