@@ -250,7 +250,7 @@ def _body(
         "",
         f"{len(absent)} days between the first row and the last have no row"
         + (":" if absent else "."),
-        *(f"- {span}" for span in ranges(absent)),
+        *_gaps(absent),
         "",
         "APOD itself published nothing on 1995-06-17 to 1995-06-19 and on 2020-06-10; any "
         "other gap is a day this archive does not hold (not crawled yet, or failed).",
@@ -277,6 +277,18 @@ def _body(
         "",
     ]
     return "\n".join(out)
+
+
+def _gaps(absent: list[dt.date]) -> list[str]:
+    """Runs of missing days as list items, APOD's own gaps apart and marked as such."""
+    own = [d for d in absent if d in days.KNOWN_GAPS]
+    other = [d for d in absent if d not in days.KNOWN_GAPS]
+    found = [(run, True) for run in days.runs(own)] + [(run, False) for run in days.runs(other)]
+    return [
+        f"- {run[0] if len(run) == 1 else f'{run[0]}..{run[-1]}'}"
+        + (" (APOD published nothing)" if mark else "")
+        for run, mark in sorted(found, key=lambda item: item[0][0])
+    ]
 
 
 def _count_row(label: object, counts: Counter[str | None]) -> str:

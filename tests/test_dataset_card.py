@@ -15,14 +15,16 @@ import pytest
 import yaml
 
 from apodscrape.__main__ import main
-from apodscrape.dataset import columns_table, features, json_schema, size_category
+from apodscrape.dataset import card, columns_table, features, json_schema, rows, size_category
 from apodscrape.table import COLUMNS, NAMES, arrow_schema
 
+from .archives import a_day, write_days
 from .conftest import ROOT
 from .test_export import read_jsonl
 
 CLASSIC_DAYS = [dt.date(2025, 3, 1) + dt.timedelta(n) for n in range(10)]
 GAP = dt.date(2025, 3, 5)  # not published: a gap of the archive
+NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 API_DAYS = [dt.date(2026, 9, 10) + dt.timedelta(n) for n in range(7)]
 
 
@@ -78,6 +80,7 @@ def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Pat
     assert "| all | 16 | 9 | 7 | 0 |" in card
     # the gaps: the unpublished day, and the months between the two crawls
     assert "- 2025-03-05\n- 2025-03-11..2026-09-09\n" in card
+    assert "- 2020-06-10 (APOD published nothing)" not in card
     assert f"apodscrape {__import__('apodscrape').__version__}" in card
     assert "crawls whose raw captures the archive keeps" in card and ": 2, from " in card
     assert "https://apod.nasa.gov/apod/apYYMMDD.html" in card
@@ -85,6 +88,15 @@ def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Pat
     assert re.search(r"- 9 days read as classic from http://127\.0\.0\.1:\d+", card)
     assert re.search(r"- 7 days read as science from http://127\.0\.0\.1:\d+", card)
     assert "belong to their credited authors" in card and "public domain" in card
+
+
+def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
+    write_days(tmp_path / "a", [a_day("2020-06-08"), a_day("2020-06-12")])
+    table = rows(tmp_path / "a")
+    body = card(table, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
+    assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
+    assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
+    assert "- 2 days without a raw capture" in body
 
 
 @pytest.mark.parametrize(
