@@ -4,7 +4,7 @@ convert PATH [--url URL]   the archive file of a saved day (classic page or API 
 check DIR                  every file of an archive against FORMAT.md, one line a problem
 audit PATH... [--list]     saved classic day pages against a second reading, per year
 stats DIR [--plot PNG]     days per year and media type, missing days, copyright share
-export DIR OUT             the archive as one table: OUT.jsonl, OUT.csv or OUT.parquet
+export DIR OUT             the archive as one table (.jsonl, .csv, .parquet), its card and schema
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
 site ARCHIVE OUT           the archive as a static site in the classic APOD layout
 """
@@ -25,7 +25,7 @@ TOOLS = {
     "check": "check every file of an archive against FORMAT.md",
     "audit": "check what the parser makes of saved classic day pages, per year",
     "stats": "days per year and media type, missing days, copyright share",
-    "export": "write an archive as one table (.jsonl, .csv or .parquet)",
+    "export": "write an archive as one table (.jsonl, .csv or .parquet) with its dataset card",
     "rebuild": "rebuild the archive from its raw captures",
     "site": "build (or bring up to date) a static APOD site from an archive",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .record import IMAGE, OTHER, VIDEO
 
@@ -38,3 +38,41 @@ def media_type(image_url: str | None) -> str:
     if is_embed(image_url) or path.endswith(VIDEO_FILES):
         return VIDEO
     return IMAGE if path.endswith(IMAGE_FILES) else OTHER
+
+
+# A YouTube video's id in its embed, watch or short address (11 characters of [\w-]).
+_YOUTUBE_ID = re.compile(r"^/(?:embed/|v/|shorts/)?([\w-]{11})(?:[/?]|$)")
+YOUTUBE_STILL = "https://img.youtube.com/vi/{id}/hqdefault.jpg"
+
+
+def youtube_still(url: str | None) -> str | None:
+    """The still YouTube serves for a video (hqdefault.jpg), from its address alone."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host == "youtu.be":
+        found = _YOUTUBE_ID.match(parts.path)
+    elif is_video_host(url) and "youtube" in host:
+        if parts.path == "/watch":
+            video = parse_qs(parts.query).get("v", [""])[0]
+            found = _YOUTUBE_ID.match(f"/{video}")
+        else:
+            found = (
+                _YOUTUBE_ID.match(parts.path)
+                if parts.path.startswith(("/embed/", "/v/", "/shorts/"))
+                else None
+            )
+    else:
+        found = None
+    if not found or found.group(1) == "videoseries":  # a playlist, not one video
+        return None
+    return YOUTUBE_STILL.format(id=found.group(1))
+
+
+def thumbnail(kind: str, image_url: str | None, still: str | None = None) -> str | None:
+    """A video day's still: the one its source names (the API's `hdurl`), else a YouTube
+    embed's own; None for any other day (no request is made to find one)."""
+    if kind != VIDEO:
+        return None
+    return still or youtube_still(image_url)

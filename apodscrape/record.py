@@ -29,26 +29,41 @@ class Day:
     hd_image_url: str | None  # the larger file the picture links to, if any
     credit: list[str]  # credit lines, inline Markdown
     credits: list[Credit] = field(init=False)  # the lines split into labelled roles
-    copyright: bool = field(init=False)  # whether the page asserts copyright
+    # whether the page asserts copyright; None where the source cannot tell (the API)
+    copyright: bool | None = field(init=False)
     explanation: str = ""  # Markdown, one line per paragraph
     explanation_text: str = field(init=False)  # the same as plain text
-    keywords: list[str] = field(default_factory=list)  # the page's meta keywords
+    # the page's meta keywords; None where the source has none to give (the API)
+    keywords: list[str] | None = field(default_factory=list)
     source: str = CLASSIC  # CLASSIC or SCIENCE
     source_url: str = ""  # the address the record was read from
     raw_sha256: str = ""  # of the raw answer it was read from (set by the parser)
+    # a still of a video day: the API's `hdurl`, else a YouTube embed's own still (media.py)
+    thumbnail_url: str | None = None
     media_files: list[dict[str, Any]] = field(default_factory=list)  # set by MediaPipeline
 
     def __post_init__(self) -> None:
-        self.credits, self.copyright, self.explanation_text = derived(self.credit, self.explanation)
+        self.credits, self.copyright, self.explanation_text = derived(
+            self.credit, self.explanation, self.source
+        )
 
 
 class Derived(NamedTuple):
     credits: list[Credit]
-    copyright: bool
+    copyright: bool | None
     explanation_text: str
 
 
-def derived(credit: list[str], explanation: str) -> Derived:
-    """What follows from a day's credit lines and body: roles, copyright, plain text."""
+def derived(credit: list[str], explanation: str, source: str | None = None) -> Derived:
+    """What follows from a day's credit lines and body: roles, copyright, plain text.
+
+    Copyright is what the credit asserts. A classic page labels its credit, so no
+    `Copyright` there is False; the API's credit carries no label of its own (its
+    `copyright` field repeats `credit`), so there no assertion is unknown (None). Without a
+    source (an archive without captures) the credit is read as the classic page's.
+    """
     credits = split_credits(credit)
-    return Derived(credits, asserts_copyright(credits), plain_text(explanation))
+    asserted = asserts_copyright(credits)
+    return Derived(
+        credits, None if source == SCIENCE and not asserted else asserted, plain_text(explanation)
+    )

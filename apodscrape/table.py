@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from .media import media_type
+from .media import media_type, thumbnail
 from .record import Day, derived
 
 
@@ -19,24 +19,104 @@ class Column(NamedTuple):
     field: str  # the Day attribute
     name: str  # the column's name: the archive format's camelCase
     kind: str  # date, string, bool, strings (a list of them), credits (roles and texts)
+    description: str  # what it holds and where it comes from (the card, the JSON Schema)
+    null: str = ""  # when it is null; "" for a column that never is
+
+    @property
+    def nullable(self) -> bool:
+        """Whether a row may hold null in this column."""
+        return bool(self.null)
 
 
+CAPTURES = "the archive has no raw capture of the day (`warc/`)"
 COLUMNS = (
-    Column("date", "date", "date"),
-    Column("title", "title", "string"),
-    Column("canonical_url", "canonicalUrl", "string"),
-    Column("media_type", "mediaType", "string"),
-    Column("image_url", "imageUrl", "string"),
-    Column("hd_image_url", "hdImageUrl", "string"),
-    Column("credit", "credit", "strings"),
-    Column("credits", "credits", "credits"),
-    Column("copyright", "copyright", "bool"),
-    Column("explanation", "explanation", "string"),
-    Column("explanation_text", "explanationText", "string"),
-    Column("keywords", "keywords", "strings"),
-    Column("source", "source", "string"),
-    Column("source_url", "sourceUrl", "string"),
-    Column("raw_sha256", "rawSha256", "string"),
+    Column("date", "date", "date", "the day (the file name, `apYYMMDD.txt`)"),
+    Column("title", "title", "string", "the day's title (the file's front matter)"),
+    Column(
+        "canonical_url",
+        "canonicalUrl",
+        "string",
+        "the day's classic address, `https://apod.nasa.gov/apod/apYYMMDD.html` (front matter)",
+    ),
+    Column(
+        "media_type",
+        "mediaType",
+        "string",
+        "`image`, `video` or `other`: the capture's own (the page's media; the API's "
+        "`media_type` where its record shows none), else read from `imageUrl` as `stats` does",
+    ),
+    Column(
+        "image_url",
+        "imageUrl",
+        "string",
+        "the featured media as displayed: picture, embedded player or video file (front matter)",
+        "the day has no media of its own",
+    ),
+    Column(
+        "hd_image_url",
+        "hdImageUrl",
+        "string",
+        "the larger file the picture links to (classic page), or the original behind the "
+        "API's `hdurl` on an image day (from the captures)",
+        f"no larger file; {CAPTURES}",
+    ),
+    Column(
+        "thumbnail_url",
+        "thumbnailUrl",
+        "string",
+        "a still of a video day: the API's `hdurl` as given (science source), else for a "
+        "YouTube embed `https://img.youtube.com/vi/ID/hqdefault.jpg` from the video id in "
+        "`imageUrl`; no request is made to find it",
+        "not a video day, or a video with no still known (Vimeo, video files)",
+    ),
+    Column("credit", "credit", "strings", "the credit lines, inline Markdown (front matter)"),
+    Column(
+        "credits",
+        "credits",
+        "credits",
+        "the credit lines split into the roles they label ({role, text}; role null where a "
+        "line has no label, as on most API days)",
+    ),
+    Column(
+        "copyright",
+        "copyright",
+        "bool",
+        "whether the credit asserts copyright (a `Copyright` label or ©): false only where the "
+        "source labels its credits (classic pages; without captures the credit is read so)",
+        "the science.nasa.gov API gave the day and its credit asserts nothing (the API's "
+        "credit carries no label): unknown",
+    ),
+    Column("explanation", "explanation", "string", "the explanation, Markdown (the file's body)"),
+    Column(
+        "explanation_text",
+        "explanationText",
+        "string",
+        "the explanation as plain text: links as their text, `<sup>`/`<sub>` tags and escapes "
+        "dropped, paragraphs separated by a blank line",
+    ),
+    Column(
+        "keywords",
+        "keywords",
+        "strings",
+        "the classic page's meta keywords (from the captures)",
+        f"the API gave the day (it has no keywords); {CAPTURES}",
+    ),
+    Column(
+        "source",
+        "source",
+        "string",
+        "`classic` (an apod.nasa.gov page) or `science` (the science.nasa.gov API): where the "
+        "day was read from",
+        CAPTURES,
+    ),
+    Column("source_url", "sourceUrl", "string", "the address the day was read from", CAPTURES),
+    Column(
+        "raw_sha256",
+        "rawSha256",
+        "string",
+        "SHA-256 of the raw answer the day was read from, as kept in the WARC capture",
+        CAPTURES,
+    ),
 )
 NAMES = tuple(column.name for column in COLUMNS)
 # What `-O file` writes of each item: every column, then the media the run downloaded.
@@ -46,21 +126,26 @@ FEED_FIELDS = {column.field: column.name for column in COLUMNS} | {"media_files"
 def row(record: dict[str, Any], captured: Day | None = None) -> dict[str, Any]:
     """A day's row, in column order, from its file's record (archive.read_day) and, when
     there is one, its newest capture's Day; what only the page had is None without one."""
-    extra = derived(record["credit"], record["explanation"])
+    source = captured.source if captured else None
+    extra = derived(record["credit"], record["explanation"], source)
+    kind = captured.media_type if captured else media_type(record["imageUrl"])
     return {
         "date": record["date"],
         "title": record["title"],
         "canonicalUrl": record["canonicalUrl"],
-        "mediaType": captured.media_type if captured else media_type(record["imageUrl"]),
+        "mediaType": kind,
         "imageUrl": record["imageUrl"],
         "hdImageUrl": captured.hd_image_url if captured else None,
+        "thumbnailUrl": (
+            captured.thumbnail_url if captured else thumbnail(kind, record["imageUrl"])
+        ),
         "credit": record["credit"],
         "credits": extra.credits,
         "copyright": extra.copyright,
         "explanation": record["explanation"],
         "explanationText": extra.explanation_text,
         "keywords": captured.keywords if captured else None,
-        "source": captured.source if captured else None,
+        "source": source,
         "sourceUrl": captured.source_url if captured else None,
         "rawSha256": captured.raw_sha256 if captured else None,
     }

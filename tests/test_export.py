@@ -43,7 +43,8 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
             "imageUrl": r["imageUrl"] or None,
             "credit": r["credit"].split("\n") if r["credit"] else [],
             "credits": json.loads(r["credits"]) if r["credits"] else [],
-            "copyright": {"True": True, "False": False}[r["copyright"]],
+            "copyright": {"True": True, "False": False, "": None}[r["copyright"]],
+            "thumbnailUrl": r["thumbnailUrl"] or None,
             **{key: r[key] or None for key in NONE_WITHOUT_CAPTURES},
         }
         for r in rows
@@ -85,9 +86,13 @@ def test_round_trip(request: pytest.FixtureRequest, tmp_path: Path, archive: str
     run = apodscrape("export", str(directory), str(out))
     assert run.returncode == 0, run.stderr
     expected = [row(record) for record in load(directory)]
-    assert run.stdout.decode() == f"{len(expected)} days written to {out}\n"
+    card, schema = tmp_path / "apod.md", tmp_path / "apod.schema.json"
+    assert run.stdout.decode() == (
+        f"{len(expected)} days written to {out}\ndataset card {card}, row schema {schema}\n"
+    )
     assert READERS[suffix](out) == expected
-    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]  # no temporary
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())  # no temporary
+    assert files == sorted([out.name, card.name, schema.name])
 
 
 def test_the_rows_derive_media_type_and_plain_text(edges: Path) -> None:

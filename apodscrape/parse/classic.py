@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from .. import days
 from ..errors import NotADayPage, TruncatedPage
-from ..media import MEDIA_FILE
+from ..media import MEDIA_FILE, thumbnail
 from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
 from .markdown import clean_url, collapse, to_inline, to_markdown
 from .stream import END, START, TEXT, Event, text_of, to_html, walk
@@ -122,6 +122,7 @@ def parse_classic(text: str, url: str) -> Day:
         keywords=_keywords(root),
         source=CLASSIC,
         source_url=url,
+        thumbnail_url=thumbnail(media_type, image_url),
     )
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .. import days
 from ..errors import NotADayPage
+from ..media import thumbnail
 from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
 from .classic import explanation_fragment, page_media
 from .markdown import collapse, to_inline
@@ -85,9 +86,10 @@ def parse_science(record: dict[str, Any], url: str) -> Day:
         hd_image_url=hd_image_url,
         credit=_credit_lines(record.get("credit") or "", base),
         explanation=explanation_fragment(record.get("explanation") or "", base),
-        keywords=[],
+        keywords=None,  # the API gives none: unknown, not an empty list
         source=SCIENCE,
         source_url=url,
+        thumbnail_url=thumbnail(media_type, image_url, _still(record)),
     )
 
 
@@ -115,6 +117,15 @@ def _media(record: dict[str, Any], base: str) -> tuple[str, str | None, str | No
     if hd_original:
         return IMAGE, hd_original, hd_original
     return OTHER, None, None
+
+
+def _still(record: dict[str, Any]) -> str | None:
+    """The still the API names for a video day (`hdurl`, as given), else None."""
+    hdurl = record.get("hdurl")
+    if record.get("media_type") != VIDEO or not isinstance(hdurl, str):
+        return None
+    hdurl = hdurl.strip()
+    return hdurl if urlsplit(hdurl).scheme in ("http", "https") and "://" in hdurl else None
 
 
 def _original_file(hdurl: str | None) -> str | None:

@@ -1,19 +1,19 @@
-"""export DIR OUT: an archive as one table, a row a day, in .jsonl, .csv or .parquet."""
+"""export DIR OUT: an archive as one table, a row a day, in .jsonl, .csv or .parquet, with
+its dataset card (OUT-stem.md) and the JSON Schema of a row (OUT-stem.schema.json)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from .. import archive
+from .. import archive, dataset
 from ..errors import ApodError
-from ..table import NAMES, arrow_schema, csv_cell, row
-from ..warc import newest_days
+from ..table import NAMES, arrow_schema, csv_cell
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,18 +29,31 @@ def run(args: argparse.Namespace) -> int:
     write = _WRITERS.get(out.suffix.lower())
     if write is None:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
-    records = archive.load(args.directory)
     # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
     # raw captures, when the archive has them.
-    warc_dir = Path(args.warc) if args.warc else archive.warc_dir(args.directory)
-    captured = newest_days(warc_dir, os.cpu_count() or 1).days if warc_dir.is_dir() else {}
-    rows = [row(record, captured.get(record["date"])) for record in records]
+    rows = dataset.rows(args.directory, args.warc)
     try:
         write(rows, out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
+    card, schema = _beside(out, ".md"), _beside(out, ".schema.json")
+    directory = args.directory
+    warc = Path(args.warc) if args.warc else archive.warc_dir(directory)
+    exported = dt.datetime.now(dt.UTC)
+    try:
+        archive.write_atomic(card, dataset.card(rows, out.name, directory, warc, exported))
+        schema_text = json.dumps(dataset.json_schema(), indent=2, ensure_ascii=False)
+        archive.write_atomic(schema, f"{schema_text}\n")
+    except OSError as error:
+        raise ApodError(f"cannot write the card beside {out}: {error.strerror or error}") from None
     print(f"{len(rows)} days written to {out}")
+    print(f"dataset card {card}, row schema {schema}")
     return 0
+
+
+def _beside(out: Path, suffix: str) -> Path:
+    """A file beside the table: its stem with another suffix (apod.parquet -> apod.md)."""
+    return out.with_name(f"{out.stem}{suffix}")
 
 
 def write_jsonl(rows: list[dict[str, Any]], out: Path) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import archive, days
+from .. import dataset
+from ..dataset import missing, ranges
 from ..errors import ApodError
-from ..media import media_type
 from ..record import IMAGE, OTHER, VIDEO, derived
 
 MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
@@ -24,10 +23,13 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE.png",
         help="also draw days per year by media type (needs apodscrape[plot])",
     )
+    parser.add_argument(
+        "--warc", help="raw captures to read the full records from (default: DIR/warc)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    records = archive.load(args.directory)
+    records = dataset.rows(args.directory, args.warc)
     if not records:
         raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
     if args.plot:  # before any output: a missing matplotlib leaves only its error line
@@ -37,12 +39,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(records: list[dict[str, Any]]) -> str:
-    """The statistics of an archive's records (at least one), as lines of text."""
+    """The statistics of an archive's rows (dataset.rows, at least one), as lines of text."""
     first, last = records[0]["date"], records[-1]["date"]
     years = per_year(records)
     totals = sum(years.values(), Counter())
     absent = missing(records)
-    asserted = sum(1 for record in records if copyrighted(record["credit"]))
+    asserted = sum(1 for record in records if record["copyright"])
+    unknown = sum(1 for record in records if record["copyright"] is None)
+    known = len(records) - unknown
+    share = f"{asserted / known:.1%}" if known else "-"
     return "\n".join(
         [
             f"{len(records)} days, {first}..{last}",
@@ -50,29 +55,18 @@ def report(records: list[dict[str, Any]]) -> str:
             *(_row(year, (c[t] for t in MEDIA_TYPES), c.total()) for year, c in years.items()),
             _row("all", (totals[t] for t in MEDIA_TYPES), totals.total()),
             f"missing: {len(absent)} days" + (f": {', '.join(ranges(absent))}" if absent else ""),
-            f"copyright: {asserted} of {len(records)} days ({asserted / len(records):.1%})",
+            f"copyright: {asserted} of {known} days ({share})"
+            + (f"; unknown for {unknown} days read from the API" if unknown else ""),
         ]
     )
 
 
 def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
-    """Days per year and media type (from imageUrl), oldest year first."""
+    """Days per year and media type (the rows' mediaType), oldest year first."""
     years: dict[int, Counter[str]] = {}
     for record in records:
-        kind = media_type(record["imageUrl"])
-        years.setdefault(record["date"].year, Counter())[kind] += 1
+        years.setdefault(record["date"].year, Counter())[record["mediaType"]] += 1
     return dict(sorted(years.items()))
-
-
-def missing(records: list[dict[str, Any]]) -> list[dt.date]:
-    """The days from the archive's first to its last that it has no file for."""
-    present = {record["date"] for record in records}
-    return [d for d in days.day_range(records[0]["date"], records[-1]["date"]) if d not in present]
-
-
-def ranges(dates: list[dt.date]) -> list[str]:
-    """Consecutive dates (sorted) as compact runs: 1995-06-17..1995-06-19, 1995-07-01."""
-    return [str(run[0]) if len(run) == 1 else f"{run[0]}..{run[-1]}" for run in days.runs(dates)]
 
 
 def copyrighted(credit: list[str]) -> bool:

@@ -1,0 +1,209 @@
+"""The dataset card and row schema `export` writes beside the table, and the readers that must
+see the card's types: DuckDB, Hugging Face `datasets`, pandas, a JSON Schema validator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from apodscrape.__main__ import main
+from apodscrape.dataset import card, columns_table, features, json_schema, rows, size_category
+from apodscrape.table import COLUMNS, NAMES, arrow_schema
+
+from .archives import a_day, write_days
+from .conftest import ROOT
+from .test_export import read_jsonl
+
+CLASSIC_DAYS = [dt.date(2025, 3, 1) + dt.timedelta(n) for n in range(10)]
+GAP = dt.date(2025, 3, 5)  # not published: a gap of the archive
+NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+API_DAYS = [dt.date(2026, 9, 10) + dt.timedelta(n) for n in range(7)]
+
+
+@pytest.fixture
+def crawled(site, crawl, tmp_path: Path) -> Path:
+    """A small archive crawled from the simulator: 9 classic days (one gap) and 7 API days."""
+    site.publish(*(d for d in CLASSIC_DAYS if d != GAP), *API_DAYS)
+    crawl(site, start=str(CLASSIC_DAYS[0]), end=str(CLASSIC_DAYS[-1]), source="classic")
+    crawl(site, start=str(API_DAYS[0]), end=str(API_DAYS[-1]), source="science")
+    return tmp_path / "output"
+
+
+@pytest.fixture
+def exported(crawled: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "export" / "apod.parquet"
+    out.parent.mkdir()
+    assert main(["export", str(crawled), str(out)]) == 0
+    return out
+
+
+def front_matter(card: str) -> dict:
+    match = re.match(r"---\n(.*?)\n---\n", card, re.DOTALL)
+    assert match, "the card starts with YAML front matter"
+    return yaml.safe_load(match.group(1))
+
+
+def test_export_writes_the_card_and_schema_beside_the_table(exported: Path) -> None:
+    assert sorted(p.name for p in exported.parent.iterdir()) == [
+        "apod.md",
+        "apod.parquet",
+        "apod.schema.json",
+    ]
+
+
+def test_the_cards_front_matter_is_what_hugging_face_reads(exported: Path) -> None:
+    meta = front_matter((exported.parent / "apod.md").read_text(encoding="utf-8"))
+    assert meta["license"] == "other"
+    assert meta["license_link"].startswith("https://apod.nasa.gov/")
+    assert meta["pretty_name"].startswith("NASA Astronomy Picture of the Day")
+    assert meta["size_categories"] == ["n<1K"]
+    assert meta["configs"] == [
+        {"config_name": "default", "data_files": [{"split": "train", "path": "apod.parquet"}]}
+    ]
+    assert meta["dataset_info"]["features"] == features()
+    assert meta["dataset_info"]["splits"] == [{"name": "train", "num_examples": 16}]
+
+
+def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Path) -> None:
+    card = (exported.parent / "apod.md").read_text(encoding="utf-8")
+    assert columns_table() in card
+    assert "| 2025 | 9 | 9 | 0 | 0 |" in card
+    assert "| 2026 | 7 | 0 | 7 | 0 |" in card
+    assert "| all | 16 | 9 | 7 | 0 |" in card
+    # the gaps: the unpublished day, and the months between the two crawls
+    assert "- 2025-03-05\n- 2025-03-11..2026-09-09\n" in card
+    assert "- 2020-06-10 (APOD published nothing)" not in card
+    assert f"apodscrape {__import__('apodscrape').__version__}" in card
+    assert "crawls whose raw captures the archive keeps" in card and ": 2, from " in card
+    assert "https://apod.nasa.gov/apod/apYYMMDD.html" in card
+    assert "https://science.nasa.gov/wp-json/wp/v2/apod-basic/YYMMDD" in card
+    assert re.search(r"- 9 days read as classic from http://127\.0\.0\.1:\d+", card)
+    assert re.search(r"- 7 days read as science from http://127\.0\.0\.1:\d+", card)
+    assert "belong to their credited authors" in card and "public domain" in card
+
+
+def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
+    write_days(tmp_path / "a", [a_day("2020-06-08"), a_day("2020-06-12")])
+    table = rows(tmp_path / "a")
+    body = card(table, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
+    assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
+    assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
+    assert "- 2 days without a raw capture" in body
+
+
+@pytest.mark.parametrize(
+    ("count", "category"),
+    [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (11_500, "10K<n<100K")],
+)
+def test_size_category(count: int, category: str) -> None:
+    assert size_category(count) == category
+
+
+def test_every_row_of_the_jsonl_export_fits_the_schema(crawled: Path, tmp_path: Path) -> None:
+    out = tmp_path / "apod.jsonl"
+    assert main(["export", str(crawled), str(out)]) == 0
+    schema = json.loads((tmp_path / "apod.schema.json").read_text(encoding="utf-8"))
+    assert schema == json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 16
+    for line in lines:
+        validator.validate(json.loads(line))
+    assert list(schema["properties"]) == list(NAMES)
+    nullable = {name for name, p in schema["properties"].items() if "null" in p["type"]}
+    assert nullable == {column.name for column in COLUMNS if column.nullable}
+
+
+def test_the_schema_refuses_a_wrong_row() -> None:
+    validator = jsonschema.Draft202012Validator(
+        json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert not validator.is_valid({"date": "2025-01-05"})  # columns missing
+    row = {column.name: None for column in COLUMNS}
+    assert not validator.is_valid(row)  # a title is never null
+
+
+def test_rows_are_sorted_by_date(crawled: Path, tmp_path: Path) -> None:
+    out = tmp_path / "apod.jsonl"
+    main(["export", str(crawled), str(out)])
+    dates = [r["date"] for r in read_jsonl(out)]
+    assert dates == sorted(dates) and len(dates) == 16
+
+
+# kind -> the type DuckDB reads from the Parquet export
+DUCKDB_TYPES = {
+    "date": "DATE",
+    "string": "VARCHAR",
+    "bool": "BOOLEAN",
+    "strings": "VARCHAR[]",
+    "credits": 'STRUCT("role" VARCHAR, "text" VARCHAR)[]',
+}
+
+
+def test_duckdb_reads_the_cards_types(exported: Path) -> None:
+    connection = duckdb.connect()
+    described = connection.execute(f"DESCRIBE SELECT * FROM read_parquet('{exported}')").fetchall()
+    assert [(name, kind) for name, kind, *_ in described] == [
+        (column.name, DUCKDB_TYPES[column.kind]) for column in COLUMNS
+    ]
+    first, unknown, video_stills = connection.execute(
+        f"SELECT min(date), count(*) FILTER (copyright IS NULL),"
+        f" count(thumbnailUrl) FROM read_parquet('{exported}')"
+    ).fetchone()
+    assert first == dt.date(2025, 3, 1)  # a date, not a string
+    assert unknown == 7  # the API's days (the simulator's credits carry no label)
+    assert video_stills >= 1
+
+
+def test_datasets_load_the_parquet_with_the_cards_features(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    loaded = datasets.load_dataset(
+        "parquet", data_files=str(exported), split="train", cache_dir=str(tmp_path / "cache")
+    )
+    meta = front_matter((exported.parent / "apod.md").read_text(encoding="utf-8"))
+    assert loaded.features == datasets.Features._from_yaml_list(meta["dataset_info"]["features"])
+    assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema())
+    assert loaded.num_rows == 16
+    assert loaded[0]["date"] == dt.date(2025, 3, 1)
+    assert loaded[-1]["source"] == "science" and loaded[-1]["copyright"] is None
+
+
+def test_pandas_reads_dates_as_dates(crawled: Path, exported: Path, tmp_path: Path) -> None:
+    import pandas
+
+    frame = pandas.read_parquet(exported)
+    assert frame["date"].iloc[0] == dt.date(2025, 3, 1)  # datetime.date objects
+    typed = pandas.read_parquet(exported, dtype_backend="pyarrow")
+    assert str(typed["date"].dtype) == "date32[day][pyarrow]"
+    main(["export", str(crawled), str(tmp_path / "apod.jsonl")])
+    main(["export", str(crawled), str(tmp_path / "apod.csv")])
+    from_json = pandas.read_json(tmp_path / "apod.jsonl", lines=True)
+    assert str(from_json["date"].dtype).startswith("datetime64")
+    from_csv = pandas.read_csv(tmp_path / "apod.csv", parse_dates=["date"])
+    assert str(from_csv["date"].dtype).startswith("datetime64")
+
+
+def test_the_parquet_schema_is_the_tables(exported: Path) -> None:
+    assert pq.read_schema(exported).remove_metadata() == arrow_schema()
+
+
+def test_the_readme_columns_table_is_the_specs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert columns_table() in readme, "README's column table differs: paste columns_table()"
