@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,9 +41,10 @@ class WriteDayPipeline:
         if removed := archive.remove_stale_temporaries(self.output_dir):
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 
-    def process_item(self, item: Day) -> Day:
+    async def process_item(self, item: Day) -> Day:
         try:
-            outcome = archive.store(self.output_dir, item)
+            # in a worker thread: the write's fsync would hold up the crawl's event loop
+            outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             self.stats.inc_value("apod/failed")
             logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))

@@ -71,6 +71,9 @@ EXTENSIONS = {
     "apodscrape.extensions.RunSummary": 500,
     "apodscrape.extensions.Progress": 500,
 }
+# A response gives one day (a list page up to 25): Scrapy starts this many item tasks for
+# each response, so its default of 100 is mostly overhead.
+CONCURRENT_ITEMS = 4
 ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,
     "apodscrape.pipelines.MediaPipeline": 400,  # only with -a media=1

@@ -3,6 +3,7 @@ process_item on a Day; no crawl."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 from pathlib import Path
@@ -24,6 +25,11 @@ def day(spec: Path) -> Day:
     return parse_page((spec / "ap250105.reconstructed.html").read_bytes(), URL)
 
 
+def _process(writer: WriteDayPipeline, item: Day) -> Day:
+    """The pipeline's process_item, run to its end (it writes in a worker thread)."""
+    return asyncio.run(writer.process_item(item))
+
+
 @pytest.fixture
 def writer(tmp_path: Path) -> WriteDayPipeline:
     crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
@@ -31,29 +37,29 @@ def writer(tmp_path: Path) -> WriteDayPipeline:
 
 
 def test_a_new_day_is_written_and_counted(writer, day, spec, tmp_path) -> None:
-    assert writer.process_item(day) is day
+    assert _process(writer, day) is day
     assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
     assert writer.stats.get_value("apod/written") == 1
 
 
 def test_the_same_bytes_are_left_alone(writer, day, tmp_path) -> None:
-    writer.process_item(day)
+    _process(writer, day)
     path = tmp_path / "ap250105.txt"
     before = path.stat().st_mtime_ns
-    writer.process_item(day)
+    _process(writer, day)
     assert path.stat().st_mtime_ns == before
     assert writer.stats.get_value("apod/unchanged") == 1
 
 
 def test_a_changed_day_replaces_the_file(writer, day, tmp_path) -> None:
-    writer.process_item(day)
-    writer.process_item(dataclasses.replace(day, title="Corrected"))
+    _process(writer, day)
+    _process(writer, dataclasses.replace(day, title="Corrected"))
     assert '"title": "Corrected"' in (tmp_path / "ap250105.txt").read_text()
     assert writer.stats.get_value("apod/written") == 2
 
 
 def test_written_files_get_the_usual_mode(writer, day, tmp_path) -> None:
-    writer.process_item(day)
+    _process(writer, day)
     assert (tmp_path / "ap250105.txt").stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
