@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,10 +23,11 @@ from pathlib import Path
 import pytest
 
 from apodscrape.days import today_eastern
+from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
-from .conftest import day_files, scrapy_crawl, start_scrapy_crawl
+from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
 
 DAY = dt.date(2025, 1, 5)
 OLDER = dt.date(2025, 1, 4)
@@ -313,3 +316,33 @@ def test_a_failed_media_download_is_asked_again_by_the_next_media_run(site, craw
     third = crawl(site, output, source="classic", media="1")
     assert f"/apod/ap{old:%y%m%d}.html" not in site.requests[-5:]  # done: not asked again
     assert third.stats.get("apod/media_stored", 0) == 0
+
+
+def test_a_day_whose_file_cannot_be_written_fails_that_day_only(site: SiteSim, crawl, tmp_path):
+    site.publish(DAY, OLDER)
+    output = tmp_path / "out"
+    (output / "ap250105.txt").mkdir(parents=True)  # a directory where the file goes
+    result = crawl(site, output, source="classic", start=str(OLDER), end=str(DAY))
+    assert (result.stats.get("apod/written"), result.stats.get("apod/failed")) == (1, 1)
+    assert day_files(output) == ["ap250104.txt", "ap250105.txt"]
+    assert (output / "ap250105.txt").is_dir() and (output / "ap250104.txt").is_file()
+
+
+def test_rebuild_never_makes_a_day_of_a_cut_off_capture(site: SiteSim, tmp_path: Path) -> None:
+    # the last record of a killed run: the page as far as it had come
+    site.publish(DAY)
+    body = site.classic_page(DAY).body
+    writer = CaptureWriter(tmp_path / "warc")
+    writer.write(f"{site.url}/apod/ap250105.html", 200, [], body[: len(body) * 60 // 100])
+    writer.close()
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "ap250105.txt").write_text("---\n{}\n---\n\nthe good day\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "apodscrape", "rebuild", "--out", str(out),
+         "--warc", str(tmp_path / "warc")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0
+    assert "passed over:" in run.stderr and "cut-off answer" in run.stderr
+    assert (out / "ap250105.txt").read_text().endswith("the good day\n")
