@@ -14,6 +14,19 @@ from apodscrape.days import CANONICAL_BASE
 from apodscrape.tools import check
 
 from .conftest import corpus_dir
+from .golden_fields import (  # noqa: F401 (collected here, with this module's case)
+    test_body_end,
+    test_body_start,
+    test_canonical_url,
+    test_credit,
+    test_date,
+    test_hd_image_url,
+    test_image_url,
+    test_keywords,
+    test_media_type,
+    test_paragraphs,
+    test_title,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "classic"
 CAPTURES = sorted(p.stem for p in GOLDEN.glob("*.json"))
@@ -39,61 +52,6 @@ def case(request: pytest.FixtureRequest, corpus: Path) -> tuple[dict, object]:
 
 def test_every_capture_has_a_golden_file(corpus: Path) -> None:
     assert sorted(p.stem for p in (corpus / "classic").glob("*.html")) == CAPTURES
-
-
-def test_date(case) -> None:
-    expected, day = case
-    assert day.date.isoformat() == expected["date"]
-
-
-def test_canonical_url(case) -> None:
-    expected, day = case
-    assert day.canonical_url == f"{CANONICAL_BASE}ap{expected['date'][2:].replace('-', '')}.html"
-
-
-def test_title(case) -> None:
-    expected, day = case
-    assert day.title == expected["title"]
-
-
-def test_media_type(case) -> None:
-    expected, day = case
-    assert day.media_type == expected["mediaType"]
-
-
-def test_image_url(case) -> None:
-    expected, day = case
-    assert day.image_url == expected["imageUrl"]
-
-
-def test_hd_image_url(case) -> None:
-    expected, day = case
-    assert day.hd_image_url == expected["hdImageUrl"]
-
-
-def test_credit(case) -> None:
-    expected, day = case
-    assert day.credit == expected["credit"]
-
-
-def test_body_start(case) -> None:
-    expected, day = case
-    assert day.explanation[:60] == expected["bodyStart"]
-
-
-def test_body_end(case) -> None:
-    expected, day = case
-    assert day.explanation[-60:] == expected["bodyEnd"]
-
-
-def test_paragraphs(case) -> None:
-    expected, day = case
-    assert len(day.explanation.split("\n\n")) == expected["paragraphs"]
-
-
-def test_keywords(case) -> None:
-    expected, day = case
-    assert day.keywords == expected["keywords"]
 
 
 def test_body_is_one_line_per_paragraph(case) -> None:
