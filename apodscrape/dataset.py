@@ -16,7 +16,7 @@ from .days import CANONICAL_BASE
 from .parse.science import API_PATH, SCIENCE_BASE
 from .record import CLASSIC, SCIENCE
 from .table import COLUMNS, Column, row
-from .warc import newest_days
+from .warc import newest_facts
 
 
 def rows(
@@ -26,7 +26,7 @@ def rows(
     newest capture of each day (from `warc`, default DIR/warc) where the archive has one."""
     records = archive.load(directory)
     warc_dir = Path(warc) if warc else archive.warc_dir(directory)
-    captured = newest_days(warc_dir, os.cpu_count() or 1).days if warc_dir.is_dir() else {}
+    captured = newest_facts(warc_dir, os.cpu_count() or 1) if warc_dir.is_dir() else {}
     table = [row(record, captured.get(record["date"])) for record in records]
     return sorted(table, key=lambda r: r["date"])
 

@@ -12,7 +12,7 @@ import json
 from typing import Any, NamedTuple
 
 from .media import media_type, thumbnail
-from .record import Day, derived
+from .record import Day, Facts, derived
 
 
 class Column(NamedTuple):
@@ -123,9 +123,10 @@ NAMES = tuple(column.name for column in COLUMNS)
 FEED_FIELDS = {column.field: column.name for column in COLUMNS} | {"media_files": "mediaFiles"}
 
 
-def row(record: dict[str, Any], captured: Day | None = None) -> dict[str, Any]:
+def row(record: dict[str, Any], captured: Day | Facts | None = None) -> dict[str, Any]:
     """A day's row, in column order, from its file's record (archive.read_day) and, when
-    there is one, its newest capture's Day; what only the page had is None without one."""
+    there is one, its newest capture's Day or Facts; what only the page had is None
+    without one."""
     source = captured.source if captured else None
     extra = derived(record["credit"], record["explanation"], source)
     kind = captured.media_type if captured else media_type(record["imageUrl"])

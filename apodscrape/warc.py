@@ -3,7 +3,11 @@ so that the archive can be rebuilt offline when the parser improves."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -11,17 +15,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from .archive import write_atomic
 from .errors import ApodError
 from .parse import parse_listing, parse_page
 from .parse.science import is_listing
-from .record import Day
+from .record import Day, Facts
 
 logger = logging.getLogger(__name__)
 
@@ -70,18 +75,23 @@ class CaptureWriter:
 def captures(directory: Path) -> Iterator[Capture]:
     """Every 200 response kept under `directory`, oldest run first, in the order written."""
     for path in sorted(directory.glob("*.warc.gz")):
-        with path.open("rb") as file:
-            try:
-                for record in ArchiveIterator(file):
-                    if record.rec_type != "response" or record.http_headers is None:
-                        continue
-                    if record.http_headers.get_statuscode() != "200":
-                        continue
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    yield Capture(url, record.content_stream().read())
-            except (ArchiveLoadFailed, EOFError, OSError) as error:
-                # the last record of a run that was killed while writing it
-                logger.warning("%s: stopped reading at a damaged record (%s)", path.name, error)
+        yield from _captures_of(path)
+
+
+def _captures_of(path: Path) -> Iterator[Capture]:
+    """The 200 responses of one WARC file, in the order written."""
+    with path.open("rb") as file:
+        try:
+            for record in ArchiveIterator(file):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                yield Capture(url, record.content_stream().read())
+        except (ArchiveLoadFailed, EOFError, OSError) as error:
+            # the last record of a run that was killed while writing it
+            logger.warning("%s: stopped reading at a damaged record (%s)", path.name, error)
 
 
 @dataclass
@@ -96,13 +106,72 @@ class Captured:
 def newest_days(directory: Path, jobs: int = 1) -> Captured:
     """Every day the captures give, parsed on `jobs` processes; the newest capture wins."""
     found = Captured()
-    for result in _days_of_all(captures(directory), jobs):
+    paths = sorted(directory.glob("*.warc.gz"))
+    for _, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
         else:
             found.days.update((day.date, day) for day in result)
     return found
+
+
+def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
+    """The Facts of every day the captures give, the newest capture winning, as newest_days
+    would find them, but without parsing again a WARC file that this parser already read:
+    what it gave is kept beside the file, in `.parsed/NAME.json` (rebuild, which exists to
+    parse again, never uses it)."""
+    paths = sorted(directory.glob("*.warc.gz"))
+    kept = {path: _kept_facts(path) for path in paths}
+    todo = [path for path in paths if kept[path] is None]
+    fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
+    tagged = ((path, capture) for path in todo for capture in _captures_of(path))
+    for path, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
+        if not isinstance(result, str):
+            fresh[path] += [(day.date.isoformat(), _facts(day)) for day in result]
+    for path in todo:
+        _keep_facts(path, fresh[path])
+        kept[path] = fresh[path]
+    return {dt.date.fromisoformat(day): facts for path in paths for day, facts in kept[path] or []}
+
+
+def _facts(day: Day) -> Facts:
+    return Facts(*(getattr(day, name) for name in Facts._fields))
+
+
+def _kept_path(path: Path) -> Path:
+    return path.parent / ".parsed" / f"{path.name}.json"
+
+
+def _stamp(path: Path) -> dict[str, Any]:
+    """What a kept parse must match: the file's size and time, and this parser."""
+    status = path.stat()
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": _parser_version()}
+
+
+@functools.cache
+def _parser_version() -> str:
+    """A digest of the parser's own source: a changed parser never reads an old parse."""
+    digest = hashlib.sha256()
+    for source in sorted((Path(__file__).parent / "parse").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
+    try:
+        kept = json.loads(_kept_path(path).read_bytes())
+        if kept.get("stamp") != _stamp(path):
+            return None
+        return [(day, Facts(*facts)) for day, facts in kept["days"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none kept, or not readable: parse again
+
+
+def _keep_facts(path: Path, found: list[tuple[str, Facts]]) -> None:
+    kept = {"stamp": _stamp(path), "days": found}
+    with contextlib.suppress(OSError):  # a read-only archive: parse again next time
+        write_atomic(_kept_path(path), json.dumps(kept, ensure_ascii=False), sync=False)
 
 
 def days_of(capture: Capture) -> list[Day] | str:
@@ -118,9 +187,16 @@ def days_of(capture: Capture) -> list[Day] | str:
 _CHUNK = 64  # captures handed to a worker process at a time
 
 
-def _days_of_all(found: Iterable[Capture], jobs: int) -> Iterator[list[Day] | str]:
+def _days_of_all(
+    found: Iterable[tuple[Path, Capture]], jobs: int
+) -> Iterator[tuple[Path, list[Day] | str]]:
     if jobs <= 1:
-        yield from map(days_of, found)
+        yield from map(_tagged_days_of, found)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(days_of, found, chunksize=_CHUNK)
+        yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
+
+
+def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Path, list[Day] | str]:
+    path, capture = tagged
+    return path, days_of(capture)

@@ -420,11 +420,30 @@ def row_rebuild(bench: Bench) -> list[Row]:
         raise SystemExit(f"rebuild exited {run.returncode}\n{run.stderr[-3000:]}")
     rebuilt = day_files(out)
     rate = rebuilt / seconds
+    exports = [timed_export(crawl.output, bench.workdir / f"export-{n}.parquet") for n in (1, 2)]
     return [
         Row(4, f"rebuild of {rebuilt:,} days from the crawl's captures",
             f"{rate:,.0f} days/s ({seconds:.1f} s)", target,
             verdict(rate >= 1000) if not bench.quick else ""),
+        Row(4, "  export to Parquet, first (parses the captures, keeps their facts)",
+            f"{exports[0][0]:.1f} s, {exports[0][1]:.0f} MB peak"),
+        Row(4, "  export again (reads the kept facts), against rebuild",
+            f"{exports[1][0]:.1f} s, 1/{seconds / exports[1][0]:.1f} of rebuild, "
+            f"{exports[1][1]:.0f} MB peak", "<= 1/4",
+            verdict(exports[1][0] * 4 <= seconds) if not bench.quick else ""),
     ]  # fmt: skip
+
+
+def timed_export(archive: Path, out: Path) -> tuple[float, float]:
+    """`python -m apodscrape export ARCHIVE OUT`: seconds and peak RSS (MB)."""
+    command = [sys.executable, "-m", "apodscrape", "export", str(archive), str(out)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"export exited {os.waitstatus_to_exitcode(status)}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 # --- row 5: the list backfill ------------------------------------------------------------------
