@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
+from ..archive import MEDIA_DIRNAME
 from ..media import media_type
+from ..record import IMAGE, VIDEO
 
-MEDIA_DIR = "media"
-# The kinds media.media_type gives, and a page embedded in a frame.
-IMAGE, VIDEO, EMBED = "image", "video", "embed"
+# Where the downloads are in the archive (MediaPipeline's store), and the site's copies.
+MEDIA_DIR = MEDIA_DIRNAME
+# Besides the kinds media.media_type gives: a page embedded in a frame.
+EMBED = "embed"
 
 
 @dataclass(frozen=True)
