@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from apodscrape.tools.stats import copyrighted, ranges
+from apodscrape.dataset import ranges
+from apodscrape.record import derived
 
 from .archives import a_day, write_days
 from .conftest import ROOT
@@ -100,8 +101,8 @@ def test_ranges(dates: list[str], compact: list[str]) -> None:
         ([], False),
     ],
 )
-def test_copyrighted(credit: list[str], asserted: bool) -> None:
-    assert copyrighted(credit) is asserted
+def test_copyright_is_read_from_the_credit(credit: list[str], asserted: bool) -> None:
+    assert derived(credit, "").copyright is asserted
 
 
 def test_plot(archive: Path, tmp_path: Path) -> None:

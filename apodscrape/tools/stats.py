@@ -11,7 +11,7 @@ from typing import Any
 from .. import dataset
 from ..dataset import missing, ranges
 from ..errors import ApodError
-from ..record import IMAGE, OTHER, VIDEO, derived
+from ..record import IMAGE, OTHER, VIDEO
 
 MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
 
@@ -67,11 +67,6 @@ def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
     for record in records:
         years.setdefault(record["date"].year, Counter())[record["mediaType"]] += 1
     return dict(sorted(years.items()))
-
-
-def copyrighted(credit: list[str]) -> bool:
-    """Whether a day's credit asserts copyright (a Copyright label, in any case, or ©)."""
-    return derived(credit, "").copyright
 
 
 def plot(years: dict[int, Counter[str]], path: Path) -> None:
