@@ -49,13 +49,13 @@ FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 # Where a crawl keeps its raw captures ({archive}/warc) and downloaded media ({archive}/media).
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
-# What write_atomic leaves behind when a crash interrupts it.
-TEMPORARY = re.compile(r"\.(?:ap\d{6}\.txt|apodscrape-state\.json)\..+\.tmp")
 WRITTEN, UNCHANGED = "written", "unchanged"
 # The file a run holds the archive by (see lock); it holds the holder's pid.
 LOCK_NAME = ".apodscrape.lock"
 # What runs remember of the archive besides its files (see State).
 STATE_NAME = ".apodscrape-state.json"
+# What write_atomic leaves behind when a crash interrupts it (a day's file, the state).
+TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{re.escape(STATE_NAME[1:])})\..+\.tmp")
 
 
 def front_matter(day: Day) -> dict[str, object]:
