@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from apodscrape import archive
 from apodscrape.days import today_eastern
 from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
@@ -346,3 +348,20 @@ def test_rebuild_never_makes_a_day_of_a_cut_off_capture(site: SiteSim, tmp_path:
     assert run.returncode == 0
     assert "passed over:" in run.stderr and "cut-off answer" in run.stderr
     assert (out / "ap250105.txt").read_text().endswith("the good day\n")
+
+
+@pytest.mark.parametrize("tool", ["rebuild", "site"])
+def test_a_tool_that_writes_or_reads_the_archive_waits_for_no_crawl(tool: str, tmp_path) -> None:
+    out = tmp_path / "out"
+    held = archive.lock(out)  # as a crawl under way holds it
+    try:
+        arguments = {
+            "rebuild": ["rebuild", "--out", str(out), "--warc", str(tmp_path)],
+            "site": ["site", str(out), str(tmp_path / "www")],
+        }[tool]
+        run = subprocess.run([sys.executable, "-m", "apodscrape", *arguments], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    finally:
+        held.close()
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [f"error: {out} is in use by another run (pid {os.getpid()})"]

@@ -3,6 +3,7 @@ both ways, captures kept."""
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from scrapy.utils.test import get_crawler
 from apodscrape.middlewares import (
     AllowedHostsMiddleware,
     CaptureMiddleware,
+    RetryAfterMiddleware,
     UnreachableHostMiddleware,
     retry_after,
 )
@@ -31,7 +33,8 @@ from .conftest import project_settings_dict
 
 
 def _answer(status: int = 200, **headers: str) -> HtmlResponse:
-    return HtmlResponse("http://127.0.0.1:9/apod/ap250105.html", status=status, headers=headers)
+    url = "http://127.0.0.1:9/apod/ap250105.html"
+    return HtmlResponse(url, status=status, headers=headers, request=Request(url))
 
 
 def test_retry_after_in_seconds() -> None:
@@ -131,3 +134,39 @@ def test_any_answer_counts_the_host_reachable_again(crawler_settings) -> None:
     middleware.process_response(request, _answer(500))  # an error page is an answer
     middleware.process_exception(request, DownloadTimeoutError())
     assert middleware.process_request(request) is None
+
+
+class _Engine:
+    """What RetryAfterMiddleware asks of the engine: pause, unpause, running."""
+
+    def __init__(self) -> None:
+        self.running = True
+        self.paused = 0
+        self.unpaused = 0
+
+    def pause(self) -> None:
+        self.paused += 1
+
+    def unpause(self) -> None:
+        self.unpaused += 1
+
+
+def test_overlapping_retry_after_waits_resume_the_crawl_once_the_last_ends(tmp_path) -> None:
+    crawler = get_crawler(ApodSpider, project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
+    crawler.spider = crawler._create_spider(dates="2025-01-05")
+    crawler.engine = engine = _Engine()
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    resumed_during_the_long_wait = []
+
+    async def both() -> None:
+        short = _answer(429, **{"Retry-After": "1"})
+        long = _answer(503, **{"Retry-After": "2"})
+        second = asyncio.ensure_future(middleware.process_response(long.request, long))
+        first = asyncio.ensure_future(middleware.process_response(short.request, short))
+        await first
+        resumed_during_the_long_wait.append(engine.unpaused)
+        await second
+
+    asyncio.run(both())
+    assert resumed_during_the_long_wait == [0]  # the short wait ended: still paused
+    assert (engine.paused, engine.unpaused) == (2, 1)

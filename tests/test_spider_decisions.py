@@ -132,6 +132,27 @@ def test_a_probe_that_does_not_answer_sends_every_day_to_the_api(spider_for) -> 
     assert spider.classic_moved and spider.classic_queue == []
 
 
+def test_after_a_failed_probe_the_apis_no_is_no_proof_for_any_queued_day(spider_for) -> None:
+    spider = spider_for("auto", start="2025-01-03", end="2025-01-05")
+    spider.classic_queue = [dt.date(2025, 1, 3), dt.date(2025, 1, 4)]
+    failure = Failure(ConnectionRefusedError("refused"))
+    failure.request = spider.classic_request(DAY, probe=True)
+    spider.classic_in_flight += 1
+    list(spider.classic_error(failure))
+    request = spider.science_day_request(dt.date(2025, 1, 3))
+    response = TextResponse(request.url, status=404, body=NOT_FOUND, request=request)
+    spider.parse_science_day(response, **request.cb_kwargs)
+    assert _what(spider, []) == ["1 failed"]
+
+
+def test_a_probe_redirected_to_the_same_day_keeps_the_window_shut(spider_for) -> None:
+    spider = spider_for("auto", start="2025-01-01", end="2025-01-05")
+    spider.classic_queue = [dt.date(2025, 1, d) for d in (1, 2, 3, 4)]
+    results = _classic_answer(spider, 301, Location=f"{CLASSIC}ap250105.html")
+    assert _what(spider, results) == ["ask ap250105.html"]  # the hop alone, still the probe
+    assert not spider.classic_probed and results[0].cb_kwargs["probe"]
+
+
 def test_after_the_probe_the_window_opens(spider_for, spec: Path) -> None:
     spider = spider_for("auto", start="2025-01-01", end="2025-01-05")
     spider.classic_queue = [dt.date(2025, 1, d) for d in (1, 2, 3, 4)]
