@@ -25,6 +25,7 @@ import pytest
 
 from apodscrape import archive
 from apodscrape.days import today_eastern
+from apodscrape.errors import ArchiveLocked
 from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
@@ -365,3 +366,18 @@ def test_a_tool_that_writes_or_reads_the_archive_waits_for_no_crawl(tool: str, t
         held.close()
     assert run.returncode == 1
     assert run.stderr.splitlines() == [f"error: {out} is in use by another run (pid {os.getpid()})"]
+
+
+def test_a_run_asked_to_wait_for_the_archive_waits(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from apodscrape import archive; "
+         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); time.sleep(1)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with pytest.raises(ArchiveLocked):
+        archive.lock(tmp_path)
+    started = time.monotonic()
+    archive.lock(tmp_path, wait=True).close()  # APOD_LOCK_WAIT=True
+    assert time.monotonic() - started > 0.3
+    assert holder.wait(timeout=30) == 0
