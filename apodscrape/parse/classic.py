@@ -21,8 +21,8 @@ from .. import days
 from ..errors import NotADayPage, TruncatedPage
 from ..media import MEDIA_FILE, thumbnail
 from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
-from .markdown import clean_url, collapse, to_inline, to_markdown
-from .stream import END, START, TEXT, Event, text_of, to_html, walk
+from .markdown import clean_url, to_inline, to_markdown
+from .stream import END, START, TEXT, Event, collapse, text_of, walk
 
 _MONTH_NAMES = [
     "January",
@@ -294,7 +294,7 @@ def _credit_lines(stream: list[Event], start: int, label: int, base: str) -> lis
             elif event.kind == END and still_open and still_open[-1].element is event.element:
                 still_open.pop()
         index += 1
-    return [to_inline(to_html(line), base) for line in lines]
+    return [to_inline(line, base) for line in lines]
 
 
 def _next_center(stream: list[Event], index: int, before: int) -> int | None:
@@ -358,7 +358,7 @@ def _verse(events: list[Event], base: str) -> str:
     line: list[Event] = []
     for event in [*events, Event(START, "p", None, "")]:
         if event.kind == START and event.tag in _LINE_BREAKS:
-            text = to_inline(to_html(line), base)
+            text = to_inline(line, base)
             if text:
                 stanzas[-1].append(text)
             if (not text or event.tag == "p") and stanzas[-1]:
@@ -413,7 +413,7 @@ def _prose(stream: list[Event], start: int, base: str, *, double_break_ends: boo
                 line_start = False
             body.append(event)
         index += 1
-    return to_markdown(to_html(body), base)
+    return to_markdown(body, base)
 
 
 def _opens_notice(stream: list[Event], start: int, line_start: bool, after_blank: bool) -> bool:

@@ -1,14 +1,17 @@
-"""HTML fragments to Markdown (markdownify), and URLs read the way a browser reads them."""
+"""HTML to Markdown (markdownify), and URLs read the way a browser reads them."""
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 from bs4.builder import LXMLTreeBuilder
 from markdownify import MarkdownConverter
+
+from .stream import Event, collapse, replay
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
 # Characters a browser's URL parser percent-encodes wherever they stand (WHATWG URL: the
@@ -56,11 +59,6 @@ def clean_url(raw: str | None, base: str) -> str | None:
     if _ENCODE.search(url):
         url = _ENCODE.sub(lambda m: _PERCENT_ENCODED[m.group()], url)
     return url
-
-
-def collapse(text: str) -> str:
-    """Every run of whitespace as one space, trimmed."""
-    return " ".join(text.split())
 
 
 class _Tag(Tag):
@@ -153,26 +151,44 @@ class _ApodMarkdown(MarkdownConverter):
 _local = threading.local()
 
 
-def _convert(fragment: str, base: str) -> str:
-    """markdownify's Markdown of a fragment, with this thread's converter (and parser)."""
+def _convert(html: str | Sequence[Event], base: str) -> str:
+    """markdownify's Markdown of a fragment or a run of a page's stream, with this thread's
+    converter (and parser)."""
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = _ApodMarkdown()
     converter.base = base
-    return converter.convert(fragment)
+    if isinstance(html, str):
+        return converter.convert(html)
+    return converter.convert_soup(_soup_of(html))
 
 
-def to_markdown(fragment: str, base: str) -> str:
-    """Block Markdown of an HTML fragment: one line per paragraph, one blank line between."""
-    if not fragment.strip():
+def _soup_of(run: Sequence[Event]) -> BeautifulSoup:
+    """This thread's soup, holding the tree of a run of a page's stream: the elements the
+    page's own parse made, rather than its HTML written out and parsed again."""
+    soup = getattr(_local, "soup", None)
+    if soup is None:
+        soup = _local.soup = BeautifulSoup("", builder=_Builder(), element_classes={Tag: _Tag})
+    soup.reset()
+    replay(run, soup)
+    soup.endData()
+    while soup.currentTag is not soup:  # close what the run left open, as a parser would
+        soup.popTag()
+    return soup
+
+
+def to_markdown(html: str | Sequence[Event], base: str) -> str:
+    """Block Markdown of an HTML fragment or a run of a page's stream: one line per
+    paragraph, one blank line between."""
+    if isinstance(html, str) and not html.strip():
         return ""
-    markdown = _convert(fragment, base)
+    markdown = _convert(html, base)
     paragraphs = (collapse(p) for p in _PARAGRAPH_BREAK.split(markdown))
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def to_inline(fragment: str, base: str) -> str:
-    """One line of inline Markdown from an HTML fragment."""
-    if not fragment.strip():
+def to_inline(html: str | Sequence[Event], base: str) -> str:
+    """One line of inline Markdown from an HTML fragment or a run of a page's stream."""
+    if isinstance(html, str) and not html.strip():
         return ""
-    return collapse(_convert(fragment, base))
+    return collapse(_convert(html, base))

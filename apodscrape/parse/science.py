@@ -18,7 +18,8 @@ from ..errors import NotADayPage
 from ..media import thumbnail
 from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
 from .classic import explanation_fragment, page_media
-from .markdown import collapse, to_inline
+from .markdown import to_inline
+from .stream import collapse
 
 SCIENCE_BASE = "https://science.nasa.gov/"
 API_PATH = "wp-json/wp/v2/apod-basic"

@@ -4,18 +4,16 @@ Classic APOD pages are hand-written HTML whose parts (date line, title, credit, 
 are runs of siblings between markers, not elements of their own, and the tree a parser
 builds from them depends on how each page happens to nest its tags. Walking the tree once
 into a flat stream lets the parser find those runs by what comes before and after them,
-whatever the nesting, and any run turns back into an HTML fragment for Markdown.
+whatever the nesting, and any run is replayed into a tree builder for Markdown.
 """
 
 from __future__ import annotations
 
-from html import escape
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol
 
 from lxml import etree
 from lxml.html import HtmlElement
-
-from .markdown import collapse
 
 START, END, TEXT = "start", "end", "text"
 
@@ -57,24 +55,42 @@ def walk(root: HtmlElement) -> list[Event]:
     return stream
 
 
-def to_html(events: list[Event]) -> str:
-    """An HTML fragment from a run of the stream (unbalanced tags are left to the next parser)."""
-    parts: list[str] = []
+class TreeBuilder(Protocol):
+    """What a run is replayed into: the calls a parser makes (BeautifulSoup has them)."""
+
+    def handle_starttag(
+        self, name: str, namespace: None, nsprefix: None, attrs: dict
+    ) -> object: ...
+
+    def handle_endtag(self, name: str) -> None: ...
+
+    def handle_data(self, data: str) -> None: ...
+
+
+def replay(events: Iterable[Event], builder: TreeBuilder) -> None:
+    """A run of the stream as the calls a parser of its HTML would make, the invisible
+    elements left out: the tree the run's elements had, without writing out the HTML and
+    parsing it again. An end whose start came before the run is the builder's to ignore."""
     skipping = 0  # depth inside invisible elements
     for kind, tag, element, text in events:
         if kind == TEXT:
             if not skipping:
-                parts.append(escape(text, quote=False))
+                builder.handle_data(text)
         elif tag in _INVISIBLE:
             skipping += 1 if kind == START else -1 if skipping else 0
         elif skipping:
             continue
         elif kind == START:
-            attrs = "".join(f' {name}="{escape(value)}"' for name, value in element.attrib.items())
-            parts.append(f"<{tag}{attrs}>")
+            builder.handle_starttag(tag, None, None, dict(element.items()))
+            if tag in _VOID:  # as a parser reports a void element: ended where it starts
+                builder.handle_endtag(tag)
         elif tag not in _VOID:
-            parts.append(f"</{tag}>")
-    return "".join(parts)
+            builder.handle_endtag(tag)
+
+
+def collapse(text: str) -> str:
+    """Every run of whitespace as one space, trimmed."""
+    return " ".join(text.split())
 
 
 def text_of(events: list[Event]) -> str:

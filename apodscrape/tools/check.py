@@ -15,7 +15,7 @@ from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
 from ..markdown_text import LINK
-from ..parse.markdown import collapse
+from ..parse.stream import collapse
 
 BOM = "\ufeff"
 
