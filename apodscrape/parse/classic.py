@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
-from lxml.html import HtmlElement
 
 from .. import days
 from ..errors import NotADayPage, TruncatedPage
@@ -89,7 +88,7 @@ _LINE_BREAKS = frozenset({"br", "p"})
 def parse_classic(text: str, url: str) -> Day:
     """The Day a classic page shows; NotADayPage if it is not a day page."""
     root = _document(_BOGUS_COMMENT.sub("", text))
-    stream = walk(root.body)
+    stream = walk(root.find("body"))
     label = _explanation_label(stream)
     if label is None:
         raise NotADayPage("no 'Explanation' label: not an APOD day page")
@@ -148,12 +147,16 @@ def _check_complete(text: str) -> None:
         raise TruncatedPage("the page ends inside its explanation: a cut-off answer")
 
 
-def _document(text: str) -> HtmlElement:
+# lxml.html's parser without its HtmlElement classes: the tree is walked element by element,
+# and a plain element costs lxml no Python call to create.
+_HTML_PARSER = etree.HTMLParser()
+
+
+def _document(text: str) -> etree._Element:
     """The page's tree; NotADayPage for one with no body (blank, comments, a head alone)."""
-    try:
-        root = lxml.html.document_fromstring(text)
-    except etree.ParserError as error:
-        raise NotADayPage(f"not a page: {error}") from None
+    root = etree.fromstring(text, _HTML_PARSER)
+    if root is None:
+        raise NotADayPage("not a page: Document is empty")
     if root.find("body") is None:
         raise NotADayPage("not a page: it has no body")
     return root
@@ -179,7 +182,7 @@ def _explanation_label(stream: list[Event]) -> int | None:
 
 
 def _page_date(
-    stream: list[Event], before: int, root: HtmlElement, named: dt.date | None
+    stream: list[Event], before: int, root: etree._Element, named: dt.date | None
 ) -> tuple[dt.date, int]:
     """The day a page shows, and where its date line is (0 when it has none).
 
@@ -309,7 +312,7 @@ def _next_center(stream: list[Event], index: int, before: int) -> int | None:
 def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
     """The featured media of a classic-style page (science.nasa.gov's basic_html is one)."""
     root = _document(text)
-    stream = walk(root.body)
+    stream = walk(root.find("body"))
     label = _explanation_label(stream)
     end = len(stream) if label is None else label
     _, date_line = _page_date(stream, end, root, None)
@@ -463,7 +466,7 @@ def _media(
     return OTHER, None, None
 
 
-def _hi_res(image: HtmlElement, base: str) -> str | None:
+def _hi_res(image: etree._Element, base: str) -> str | None:
     """The larger file a picture links to: its link's target, if that is a media file."""
     link = next(image.iterancestors("a"), None)
     if link is None:
@@ -478,18 +481,18 @@ def _hi_res(image: HtmlElement, base: str) -> str | None:
     return None  # a picture that links to a web page (an external video, an article)
 
 
-def _keywords(root: HtmlElement) -> list[str]:
+def _keywords(root: etree._Element) -> list[str]:
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() == "keywords":
             return [k for k in (collapse(k) for k in (meta.get("content") or "").split(",")) if k]
     return []
 
 
-def _head_title(root: HtmlElement) -> str:
+def _head_title(root: etree._Element) -> str:
     title = root.find(".//title")
-    return collapse(title.text_content()) if title is not None else ""
+    return collapse("".join(title.itertext())) if title is not None else ""
 
 
-def _title_from_head(root: HtmlElement) -> str:
+def _title_from_head(root: etree._Element) -> str:
     match = _TITLE_AFTER_DATE.search(_head_title(root))
     return collapse(match.group(1)) if match else ""

@@ -74,6 +74,13 @@ class _Tag(Tag):
         return parent
 
 
+class _Soup(BeautifulSoup):
+    """The soup a run of a page's stream is replayed into: its root has no parent to find."""
+
+    def find_parent(self, name=None, attrs=None, **kwargs):
+        return None
+
+
 class _Builder(LXMLTreeBuilder):
     """bs4's lxml builder (features="lxml"), keeping its lxml parser from one fragment to
     the next: a new parser with a Python target costs more than parsing a credit line."""
@@ -163,12 +170,12 @@ def _convert(html: str | Sequence[Event], base: str) -> str:
     return converter.convert_soup(_soup_of(html))
 
 
-def _soup_of(run: Sequence[Event]) -> BeautifulSoup:
+def _soup_of(run: Sequence[Event]) -> _Soup:
     """This thread's soup, holding the tree of a run of a page's stream: the elements the
     page's own parse made, rather than its HTML written out and parsed again."""
     soup = getattr(_local, "soup", None)
     if soup is None:
-        soup = _local.soup = BeautifulSoup("", builder=_Builder(), element_classes={Tag: _Tag})
+        soup = _local.soup = _Soup("", builder=_Builder(), element_classes={Tag: _Tag})
     soup.reset()
     replay(run, soup)
     soup.endData()

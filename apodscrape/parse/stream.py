@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
 from lxml import etree
-from lxml.html import HtmlElement
 
 START, END, TEXT = "start", "end", "text"
 
@@ -27,11 +26,11 @@ _VOID = frozenset(
 class Event(NamedTuple):
     kind: str  # START, END or TEXT
     tag: str  # the element's tag; "" for TEXT
-    element: HtmlElement | None  # the element a START or END belongs to
+    element: etree._Element | None  # the element a START or END belongs to
     text: str  # the text of a TEXT event
 
 
-def walk(root: HtmlElement) -> list[Event]:
+def walk(root: etree._Element) -> list[Event]:
     """The stream of a tree: starts, ends and text, comments and scripts left out."""
     stream: list[Event] = []
     append = stream.append
