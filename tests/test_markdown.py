@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
 from apodscrape.markdown_text import plain_text
@@ -27,6 +29,27 @@ BASE = "https://apod.nasa.gov/apod/ap250105.html"
 )
 def test_clean_url(raw, url) -> None:
     assert clean_url(raw, BASE) == url
+
+
+# Paths clean_url joins without urljoin, and paths beside them that it must leave to it.
+RELATIVE = [
+    "ap140803.html", "image/2510/x.jpg", "dir/", "~x/y.html", "%7Ex.html", "x y.html",
+    "a//b.html", "./x.html", "../x.html", "x/./y", "x/../y", ".", "..", "x/.", "x/..",
+    ".hidden", "x?y", "x#y", "x;y", "a:b.html", "\x01x.html", "/root.html",
+]  # fmt: skip
+BASES = [
+    BASE, "https://apod.nasa.gov/apod/lib/about_apod.html", "http://127.0.0.1:8080/apod/",
+    "https://apod.nasa.gov", "https://apod.nasa.gov/apod/ap250105.html?x=1",
+    "https://apod.nasa.gov/apod/x.html#top", "https://apod.nasa.gov/a/./b.html",
+    "https://apod.nasa.gov/a//b.html", "https://apod.nasa.gov/a;p/b.html",
+    "HTTPS://apod.nasa.gov/apod/x.html",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_relative_links_join_as_urljoin_joins_them(base: str) -> None:
+    for raw in RELATIVE:
+        assert clean_url(raw, base) == urljoin(base, raw).replace(" ", "%20"), raw
 
 
 @pytest.mark.parametrize(

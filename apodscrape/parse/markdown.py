@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Sequence
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.builder import LXMLTreeBuilder
@@ -24,6 +25,12 @@ _ENCODE = re.compile("[" + "".join(_PERCENT_ENCODED) + "]")
 # or an upper-case scheme, which it rewrites.
 _AS_JOINED = re.compile(
     r"(?:https?|mailto|ftp):(?://[^/?#;]+(?:/[^?#;]*)?|[^/?#;][^?#;]*)(?:\?[^#]+)?(?:#.+)?"
+)
+# A relative path that urljoin only appends to the base's folder: no scheme, query,
+# fragment or parameters, no dot segments, no empty segment (which it would drop), and no
+# leading control character or space (which it strips). Most of the other links.
+_IN_FOLDER = re.compile(
+    r"(?:(?!\.\.?(?:/|\Z))[^\x00-\x20/?#;:][^/?#;:]*/)*(?!\.\.?\Z)(?:[^\x00-\x20/?#;:][^/?#;:]*)?"
 )
 # A destination Markdown reads as one: parentheses balanced, one level deep.
 _BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
@@ -55,10 +62,31 @@ def clean_url(raw: str | None, base: str) -> str | None:
     if url.startswith("//"):
         url = "https:" + url
     if not _AS_JOINED.fullmatch(url):
-        url = urljoin(base, url)
+        folder = _folder_of(base)
+        url = folder + url if folder and _IN_FOLDER.fullmatch(url) else urljoin(base, url)
     if _ENCODE.search(url):
         url = _ENCODE.sub(lambda m: _PERCENT_ENCODED[m.group()], url)
     return url
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_of(base: str) -> str | None:
+    """The folder of a base address that urljoin joins a plain relative path onto, if it
+    would change nothing else in it (a lower-case http(s) scheme, no query or fragment, no
+    parameters, dot segments or doubled slashes in its path); else None."""
+    parts = urlsplit(base)
+    path = parts.path
+    if (
+        not base.startswith(("http://", "https://"))
+        or "?" in base
+        or "#" in base
+        or ";" in base
+        or not path.startswith("/")
+        or "//" in path
+        or "/." in path
+    ):
+        return None
+    return base[: base.rfind("/") + 1]
 
 
 class _Tag(Tag):
