@@ -104,39 +104,52 @@ class Captured:
 
 
 def newest_days(directory: Path, jobs: int = 1) -> Captured:
-    """Every day the captures give, parsed on `jobs` processes; the newest capture wins."""
+    """Every day the captures give, parsed on `jobs` processes; the newest capture wins.
+    Having parsed every file, it keeps each file's Facts as newest_facts would (rebuild
+    parses anyway: the export after it then parses nothing)."""
     found = Captured()
     paths = sorted(directory.glob("*.warc.gz"))
-    for _, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
+    stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
+    kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
+    for path, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
         else:
             found.days.update((day.date, day) for day in result)
+            kept[path] += _dated_facts(result)
+    for path in paths:
+        keep_facts(path, kept[path], stamps[path])
     return found
 
 
 def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
     """The Facts of every day the captures give, the newest capture winning, as newest_days
-    would find them, but without parsing again a WARC file that this parser already read:
-    what it gave is kept beside the file, in `.parsed/NAME.json` (rebuild, which exists to
-    parse again, never uses it)."""
+    would find them, but without parsing again a WARC file whose Facts are kept beside it,
+    in `.parsed/NAME.json`, stamped for this file and this parser (kept by rebuild, or by
+    the first newest_facts that parsed it)."""
     paths = sorted(directory.glob("*.warc.gz"))
     kept = {path: _kept_facts(path) for path in paths}
     todo = [path for path in paths if kept[path] is None]
+    stamps = {path: _stamp(path) for path in todo}
     fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
     tagged = ((path, capture) for path in todo for capture in _captures_of(path))
     for path, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
         if not isinstance(result, str):
-            fresh[path] += [(day.date.isoformat(), _facts(day)) for day in result]
+            fresh[path] += _dated_facts(result)
     for path in todo:
-        _keep_facts(path, fresh[path])
+        keep_facts(path, fresh[path], stamps[path])
         kept[path] = fresh[path]
     return {dt.date.fromisoformat(day): facts for path in paths for day, facts in kept[path] or []}
 
 
-def _facts(day: Day) -> Facts:
+def facts_of(day: Day) -> Facts:
+    """What only a day's capture tells (record.Facts)."""
     return Facts(*(getattr(day, name) for name in Facts._fields))
+
+
+def _dated_facts(found: list[Day]) -> list[tuple[str, Facts]]:
+    return [(day.date.isoformat(), facts_of(day)) for day in found]
 
 
 def _kept_path(path: Path) -> Path:
@@ -168,8 +181,11 @@ def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
         return None  # none kept, or not readable: parse again
 
 
-def _keep_facts(path: Path, found: list[tuple[str, Facts]]) -> None:
-    kept = {"stamp": _stamp(path), "days": found}
+def keep_facts(path: Path, found: list[tuple[str, Facts]], stamp: dict[str, Any]) -> None:
+    """Keep beside a WARC file the (ISO date, Facts) its captures give, in their order,
+    with the `stamp` (_stamp) the file had before it was read: a file appended to since
+    no longer matches, and is parsed again."""
+    kept = {"stamp": stamp, "days": found}
     with contextlib.suppress(OSError):  # a read-only archive: parse again next time
         write_atomic(_kept_path(path), json.dumps(kept, ensure_ascii=False), sync=False)
 
