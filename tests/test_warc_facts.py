@@ -82,6 +82,7 @@ def test_the_facts_are_those_of_the_newest_days(captured: Path) -> None:
 
 
 def test_a_second_read_parses_nothing(captured: Path, request: pytest.FixtureRequest) -> None:
+    shutil.rmtree(captured / ".parsed")  # as for the captures of a crawl that kept none
     first = warc.newest_facts(captured)
     assert list((captured / ".parsed").glob("*.warc.gz.json"))
     request.getfixturevalue("no_parsing")
@@ -90,7 +91,7 @@ def test_a_second_read_parses_nothing(captured: Path, request: pytest.FixtureReq
 
 def test_a_changed_file_or_parser_is_parsed_again(captured: Path, parses: list[str]) -> None:
     warc.newest_facts(captured)
-    parses.clear()
+    assert parses == []  # the crawl kept them
     (path,) = captured.glob("*.warc.gz")
     later = path.stat().st_mtime_ns + 10**9
     os.utime(path, ns=(later, later))
@@ -114,12 +115,62 @@ def test_a_file_appended_to_is_parsed_again(
     assert (kept(captured), facts) == afresh(captured, tmp_path)
 
 
-@pytest.mark.parametrize("producer", ["rebuild"])
+@pytest.mark.parametrize(
+    ("source", "dates"),
+    [
+        ("classic", "2025-01-03,2025-01-04,2025-01-05"),
+        # a list page for the first three days, the API's single-day form for the last
+        ("science", "2025-01-03,2025-01-04,2025-01-05,2025-01-09"),
+    ],
+)
+def test_a_crawl_keeps_what_parsing_its_captures_gives(
+    site: SiteSim, crawl, tmp_path: Path, no_parsing: None, source: str, dates: str
+) -> None:
+    site.publish(*(dt.date.fromisoformat(day) for day in dates.split(",")))
+    result = crawl(site, tmp_path / "out", source=source, dates=dates)
+    assert result.stats["apod/written"] == len(dates.split(","))
+    captures = warc_dir(tmp_path / "out")
+    found = kept(captures)
+    assert len(found) == 1 and len(next(iter(found.values()))["days"]) == len(result.items)
+    assert (found, warc.newest_facts(captures)) == afresh(captures, tmp_path)
+
+
+def test_a_capture_that_gave_no_item_is_parsed_at_the_close(
+    site: SiteSim, crawl, tmp_path: Path, parses: list[str]
+) -> None:
+    site.publish(DAYS[0], DAYS[2])
+    site.page("/apod/ap250104.html", b"<html><body>Not a day page.</body></html>")
+    result = crawl(site, tmp_path / "out", source="classic", start=str(DAYS[0]), end=str(DAYS[2]))
+    assert result.stats["apod/failed"] == 1
+    assert parses == [f"{site.url}/apod/ap250104.html"]
+    captures = warc_dir(tmp_path / "out")
+    assert (kept(captures), warc.newest_facts(captures)) == afresh(captures, tmp_path)
+
+
+def test_a_list_page_the_crawl_took_in_part_is_parsed_at_the_close(
+    site: SiteSim, crawl, tmp_path: Path, parses: list[str]
+) -> None:
+    site.publish(*DAYS)
+    crawl(site, tmp_path / "out", source="science", start=str(DAYS[0]), end=str(DAYS[-1]))
+    (path,) = warc_dir(tmp_path / "out").glob("*.warc.gz")
+    every = warc.newest_days(path.parent).days.values()
+    parses.clear()
+    seen: dict[warc.CaptureKey, dict[str, warc.Facts]] = {}
+    for day in every:
+        seen.setdefault(warc.capture_key(day), {})[day.date.isoformat()] = warc.facts_of(day)
+    assert warc.keep_run_facts(path, seen) == 0 and parses == []
+    del seen[warc.capture_key(next(iter(every)))][DAYS[1].isoformat()]
+    assert warc.keep_run_facts(path, seen) == 1 and len(parses) == 1
+    assert (kept(path.parent), warc.newest_facts(path.parent)) == afresh(path.parent, tmp_path)
+
+
+@pytest.mark.parametrize("producer", ["crawl", "rebuild"])
 def test_the_first_export_after_a_crawl_or_a_rebuild_parses_nothing(
     captured: Path, tmp_path: Path, request: pytest.FixtureRequest, producer: str
 ) -> None:
     archive = captured.parent
     if producer == "rebuild":
+        shutil.rmtree(captured / ".parsed")
         for path in archive.glob("ap*.txt"):
             path.unlink()
         assert main(["rebuild", "--out", str(archive), "--jobs", "1"]) == 0
