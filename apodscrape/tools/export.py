@@ -85,8 +85,9 @@ def _csv_lines(rows: Rows) -> Iterator[bytes]:
         text.truncate()
 
 
-# Rows a Parquet row group holds: the only rows in memory at once (a few MB of them).
-PARQUET_BATCH = 1024
+# Rows a Parquet row group holds, the only rows in memory at once: at 1,024 the whole
+# archive peaked 60 MB above one year, at 512 25 MB (file 2% larger than one group's).
+PARQUET_BATCH = 512
 
 
 def write_parquet(rows: Rows, out: Path) -> None:
