@@ -14,7 +14,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -151,7 +151,14 @@ def load(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         frame = pandas.DataFrame(load("output"))
         frame.groupby(frame["date"].map(lambda day: day.year)).size()
     """
-    return [read_day(day, file) for day, file in archive_files(path)]
+    return list(records(path))
+
+
+def records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The days of an archive directory as load() gives them, read one file at a time, so
+    that memory does not grow with the archive. The directory is listed at once (ApodError
+    now if it cannot be read); each file is read, and may raise ApodError, as it is reached."""
+    return (read_day(day, file) for day, file in archive_files(path))
 
 
 def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path]]:
@@ -311,10 +318,17 @@ def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     rewrite): the rename still makes each file whole or absent.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    write_chunks_atomic(path, [payload], sync=sync)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
+    """write_atomic of the bytes `chunks` gives, written as they come: a large file (an
+    export) never has to be whole in memory."""
 
     def write(temporary: Path) -> None:
         with temporary.open("r+b") as file:
-            file.write(payload)
+            for chunk in chunks:
+                file.write(chunk)
             if sync:
                 file.flush()
                 os.fsync(file.fileno())

@@ -4,9 +4,12 @@ card that describes them and the JSON Schema of a row, both written from table.C
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,22 +24,70 @@ from .warc import newest_facts
 
 def rows(
     directory: str | os.PathLike[str], warc: str | os.PathLike[str] | None = None
-) -> list[dict[str, Any]]:
-    """Every day of an archive as a table row, oldest first: the files' records with the
-    newest capture of each day (from `warc`, default DIR/warc) where the archive has one."""
-    records = archive.load(directory)
+) -> Iterator[dict[str, Any]]:
+    """Every day of an archive as a table row, oldest first (by date: ap991231 before
+    ap000101): the files' records with the newest capture's Facts of each day (from `warc`,
+    default DIR/warc) where the archive has one. The day files are read one at a time as
+    the rows are taken; the directory is listed at once (ApodError now if it cannot be)."""
+    records = archive.records(directory)
     warc_dir = Path(warc) if warc else archive.warc_dir(directory)
+    # the one thing held for the whole archive: small Facts a day (8.5 MB for 11,480 days)
     captured = newest_facts(warc_dir, os.cpu_count() or 1) if warc_dir.is_dir() else {}
-    table = [row(record, captured.get(record["date"])) for record in records]
-    return sorted(table, key=lambda r: r["date"])
+    return (row(record, captured.get(record["date"])) for record in records)
 
 
-def missing(table: list[dict[str, Any]]) -> list[dt.date]:
+@dataclass
+class Summary:
+    """What the dataset card tells of the rows, gathered as they pass (oldest first), so
+    that the rows are read once and never held."""
+
+    count: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    missing: list[dt.date] = field(default_factory=list)  # no row, between first and last
+    years: dict[int, Counter[str | None]] = field(default_factory=dict)  # rows by source
+    sources: Counter[str | None] = field(default_factory=Counter)
+    hosts: Counter[str] = field(default_factory=Counter)  # "SOURCE from SCHEME://HOST"
+
+    def add(self, r: dict[str, Any]) -> None:
+        """Count one row, the next after those added (rows come oldest first)."""
+        day = r["date"]
+        if self.last is None:
+            self.first = day
+        else:
+            self.missing += _between(self.last, day)
+        self.count += 1
+        self.last = day
+        self.years.setdefault(day.year, Counter())[r["source"]] += 1
+        self.sources[r["source"]] += 1
+        if r["sourceUrl"]:
+            parts = urlsplit(r["sourceUrl"])
+            self.hosts[f"{r['source']} from {parts.scheme}://{parts.netloc}"] += 1
+
+    def tally(self, table: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The rows of `table`, each added as it passes."""
+        for r in table:
+            self.add(r)
+            yield r
+
+
+def _between(earlier: dt.date, later: dt.date) -> Iterator[dt.date]:
+    """The days after `earlier` and before `later`."""
+    return days.day_range(earlier + dt.timedelta(days=1), later - dt.timedelta(days=1))
+
+
+def summarize(table: Iterable[dict[str, Any]]) -> Summary:
+    """The Summary of rows, oldest first."""
+    summary = Summary()
+    for _ in summary.tally(table):
+        pass
+    return summary
+
+
+def missing(table: Iterable[dict[str, Any]]) -> list[dt.date]:
     """The days from the first row's to the last row's (oldest first) that have no row."""
-    if not table:
-        return []
-    present = {r["date"] for r in table}
-    return [d for d in days.day_range(table[0]["date"], table[-1]["date"]) if d not in present]
+    dates = [r["date"] for r in table]
+    return [day for pair in itertools.pairwise(dates) for day in _between(*pair)]
 
 
 def ranges(dates: list[dt.date]) -> list[str]:
@@ -138,18 +189,19 @@ def crawl_runs(warc: Path) -> list[dt.datetime]:
 
 
 def card(
-    table: list[dict[str, Any]],
+    summary: Summary,
     data_file: str,
     directory: str | os.PathLike[str],
     warc: Path,
     exported: dt.datetime,
 ) -> str:
-    """The dataset card of an export: YAML front matter as Hugging Face reads it, then the
-    schema, counts per year and per source, the gaps, provenance and the licence situation."""
+    """The dataset card of an export (its rows' Summary): YAML front matter as Hugging Face
+    reads it, then the schema, counts per year and per source, the gaps, provenance and
+    the licence situation."""
     return "".join(
         [
-            _front_matter(len(table), data_file),
-            _body(table, data_file, directory, warc, exported),
+            _front_matter(summary.count, data_file),
+            _body(summary, data_file, directory, warc, exported),
         ]
     )
 
@@ -196,27 +248,21 @@ def _front_matter(count: int, data_file: str) -> str:
 
 
 def _body(
-    table: list[dict[str, Any]],
+    summary: Summary,
     data_file: str,
     directory: str | os.PathLike[str],
     warc: Path,
     exported: dt.datetime,
 ) -> str:
-    first, last = (table[0]["date"], table[-1]["date"]) if table else (None, None)
-    absent = missing(table)
+    first, last, absent = summary.first, summary.last, summary.missing
     runs = crawl_runs(warc)
-    hosts = Counter(
-        f"{r['source']} from {urlsplit(r['sourceUrl']).scheme}://{urlsplit(r['sourceUrl']).netloc}"
-        for r in table
-        if r["sourceUrl"]
-    )
-    uncaptured = sum(1 for r in table if r["source"] is None)
+    uncaptured = summary.sources[None]
     out = [
         "",
         f"# {PRETTY_NAME}",
         "",
-        f"{len(table):,} days of [Astronomy Picture of the Day](https://apod.nasa.gov/apod/)"
-        + (f", {first} to {last}" if table else "")
+        f"{summary.count:,} days of [Astronomy Picture of the Day](https://apod.nasa.gov/apod/)"
+        + (f", {first} to {last}" if summary.count else "")
         + f", in `{data_file}` (also written as JSONL or CSV by `python -m apodscrape export`).",
         "Each row is one day: the title, the media's address, the credit lines and the "
         "explanation (Markdown and plain text) of the archive's day file, with what the page "
@@ -239,12 +285,9 @@ def _body(
         "| year | days | classic | science | no capture |",
         "|---|---|---|---|---|",
     ]
-    years: dict[int, Counter[str | None]] = {}
-    for r in table:
-        years.setdefault(r["date"].year, Counter())[r["source"]] += 1
-    out += [_count_row(year, counts) for year, counts in sorted(years.items())]
+    out += [_count_row(year, counts) for year, counts in sorted(summary.years.items())]
     out += [
-        _count_row("all", Counter(r["source"] for r in table)),
+        _count_row("all", summary.sources),
         "",
         "## Gaps",
         "",
@@ -263,7 +306,7 @@ def _body(
         + (f", from {runs[0]:%Y-%m-%d} to {runs[-1]:%Y-%m-%d}" if runs else ""),
         f"- the sources: classic day pages `{CANONICAL_BASE}apYYMMDD.html` and, since the "
         f"2026 move, the science.nasa.gov API `{SCIENCE_BASE}{API_PATH}/YYMMDD`",
-        *(f"- {count} days read as {where}" for where, count in sorted(hosts.items())),
+        *(f"- {count} days read as {where}" for where, count in sorted(summary.hosts.items())),
         f"- {uncaptured} days without a raw capture: their row comes from the day file alone",
         "",
         "## Licence",

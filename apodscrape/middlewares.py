@@ -23,7 +23,8 @@ from scrapy.exceptions import (
 from scrapy.http import Response
 
 from .archive import warc_dir
-from .warc import CaptureWriter
+from .record import Day, Facts
+from .warc import CaptureKey, CaptureWriter, capture_key, facts_of, keep_run_facts
 
 
 class AllowedHostsMiddleware:
@@ -105,10 +106,14 @@ _UNREACHABLE = (
 class CaptureMiddleware:
     """Keeps every 200 answer to a day request (classic page, API day or list) in this run's
     WARC file under APOD_WARC_DIR (default `{APOD_OUTPUT_DIR}/warc`); off when
-    APOD_WARC_ENABLED is False."""
+    APOD_WARC_ENABLED is False. At the spider's close it keeps beside the file the Facts
+    an export reads of it (warc.keep_run_facts), from the days this run's items were parsed
+    from: the first export after a crawl parses nothing."""
 
     def __init__(self, writer: CaptureWriter) -> None:
         self.writer = writer
+        # the Facts of each scraped day, by the capture it was parsed from (warc.capture_key)
+        self.seen: dict[CaptureKey, dict[str, Facts]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -117,6 +122,7 @@ class CaptureMiddleware:
             raise NotConfigured
         directory = settings.get("APOD_WARC_DIR") or warc_dir(settings["APOD_OUTPUT_DIR"])
         middleware = cls(CaptureWriter(Path(directory)))
+        crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -130,8 +136,14 @@ class CaptureMiddleware:
             self.writer.write(response.url, response.status, headers, response.body)
         return response
 
+    def item_scraped(self, item: object) -> None:
+        if isinstance(item, Day):
+            self.seen.setdefault(capture_key(item), {})[item.date.isoformat()] = facts_of(item)
+
     def spider_closed(self) -> None:
         self.writer.close()
+        if self.writer.path is not None:
+            keep_run_facts(self.writer.path, self.seen)
 
 
 class RetryAfterMiddleware(RetryMiddleware):

@@ -25,7 +25,8 @@ from warcio.warcwriter import WARCWriter
 from .archive import write_atomic
 from .errors import ApodError
 from .parse import parse_listing, parse_page
-from .parse.science import is_listing
+from .parse.decode import decode
+from .parse.science import is_listing, load_json
 from .record import Day, Facts
 
 logger = logging.getLogger(__name__)
@@ -104,39 +105,102 @@ class Captured:
 
 
 def newest_days(directory: Path, jobs: int = 1) -> Captured:
-    """Every day the captures give, parsed on `jobs` processes; the newest capture wins."""
+    """Every day the captures give, parsed on `jobs` processes; the newest capture wins.
+    Having parsed every file, it keeps each file's Facts as newest_facts would (rebuild
+    parses anyway: the export after it then parses nothing)."""
     found = Captured()
     paths = sorted(directory.glob("*.warc.gz"))
-    for _, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
+    stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
+    kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
+    for path, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
         else:
             found.days.update((day.date, day) for day in result)
+            kept[path] += _dated_facts(result)
+    for path in paths:
+        keep_facts(path, kept[path], stamps[path])
     return found
 
 
 def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
     """The Facts of every day the captures give, the newest capture winning, as newest_days
-    would find them, but without parsing again a WARC file that this parser already read:
-    what it gave is kept beside the file, in `.parsed/NAME.json` (rebuild, which exists to
-    parse again, never uses it)."""
+    would find them, but without parsing again a WARC file whose Facts are kept beside it,
+    in `.parsed/NAME.json`, stamped for this file and this parser (kept by the crawl that
+    wrote the file, by rebuild, or by the first newest_facts that parsed it)."""
     paths = sorted(directory.glob("*.warc.gz"))
     kept = {path: _kept_facts(path) for path in paths}
     todo = [path for path in paths if kept[path] is None]
+    stamps = {path: _stamp(path) for path in todo}
     fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
     tagged = ((path, capture) for path in todo for capture in _captures_of(path))
     for path, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
         if not isinstance(result, str):
-            fresh[path] += [(day.date.isoformat(), _facts(day)) for day in result]
+            fresh[path] += _dated_facts(result)
     for path in todo:
-        _keep_facts(path, fresh[path])
+        keep_facts(path, fresh[path], stamps[path])
         kept[path] = fresh[path]
     return {dt.date.fromisoformat(day): facts for path in paths for day, facts in kept[path] or []}
 
 
-def _facts(day: Day) -> Facts:
+CaptureKey = tuple[str, str]  # a capture's address and the SHA-256 of its body
+
+
+def capture_key(day: Day) -> CaptureKey:
+    """The capture a parsed day came from: its address and the checksum of the body."""
+    return day.source_url, day.raw_sha256
+
+
+def keep_run_facts(path: Path, seen: dict[CaptureKey, dict[str, Facts]]) -> int:
+    """Keep the Facts of a crawl's WARC file (closed), exactly as newest_facts would find
+    them by parsing it, from what the crawl parsed: `seen` holds, by capture_key, the days
+    (ISO date -> Facts) the crawl's items came from. Only a capture that gave no item (a
+    failed parse, a dropped item, list records the run did not need) is parsed here.
+    Returns how many captures were parsed."""
+    stamp = _stamp(path)
+    found: list[tuple[str, Facts]] = []
+    parsed = 0
+    for capture in _captures_of(path):
+        days = _seen_days(capture, seen)
+        if days is None:
+            parsed += 1
+            result = days_of(capture)
+            days = [] if isinstance(result, str) else _dated_facts(result)
+        found += days
+    keep_facts(path, found, stamp)
+    return parsed
+
+
+def _seen_days(
+    capture: Capture, seen: dict[CaptureKey, dict[str, Facts]]
+) -> list[tuple[str, Facts]] | None:
+    """What parsing `capture` would give, in its order, if the crawl saw all of it."""
+    by_day = seen.get((capture.url, hashlib.sha256(capture.body).hexdigest()))
+    if not by_day:
+        return None
+    if not is_listing(capture.url):
+        return list(by_day.items()) if len(by_day) == 1 else None
+    # A list page gives its records in their order: only when the crawl kept every one
+    # (it yields only the days it asked for) are they all known. Reading the dates costs
+    # a JSON decode, not a parse.
+    try:
+        records = load_json(decode(capture.body))
+        order = [dt.date.fromisoformat(record["date"]).isoformat() for record in records]
+    except (ApodError, TypeError, KeyError, ValueError):
+        return None
+    if len(set(order)) != len(order) or set(order) != set(by_day):
+        return None
+    return [(day, by_day[day]) for day in order]
+
+
+def facts_of(day: Day) -> Facts:
+    """What only a day's capture tells (record.Facts)."""
     return Facts(*(getattr(day, name) for name in Facts._fields))
+
+
+def _dated_facts(found: list[Day]) -> list[tuple[str, Facts]]:
+    return [(day.date.isoformat(), facts_of(day)) for day in found]
 
 
 def _kept_path(path: Path) -> Path:
@@ -168,8 +232,11 @@ def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
         return None  # none kept, or not readable: parse again
 
 
-def _keep_facts(path: Path, found: list[tuple[str, Facts]]) -> None:
-    kept = {"stamp": _stamp(path), "days": found}
+def keep_facts(path: Path, found: list[tuple[str, Facts]], stamp: dict[str, Any]) -> None:
+    """Keep beside a WARC file the (ISO date, Facts) its captures give, in their order,
+    with the `stamp` (_stamp) the file had before it was read: a file appended to since
+    no longer matches, and is parsed again."""
+    kept = {"stamp": stamp, "days": found}
     with contextlib.suppress(OSError):  # a read-only archive: parse again next time
         write_atomic(_kept_path(path), json.dumps(kept, ensure_ascii=False), sync=False)
 

@@ -15,7 +15,15 @@ import pytest
 import yaml
 
 from apodscrape.__main__ import main
-from apodscrape.dataset import card, columns_table, features, json_schema, rows, size_category
+from apodscrape.dataset import (
+    card,
+    columns_table,
+    features,
+    json_schema,
+    rows,
+    size_category,
+    summarize,
+)
 from apodscrape.table import COLUMNS, NAMES, arrow_schema
 
 from .archives import a_day, write_days
@@ -92,11 +100,24 @@ def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Pat
 
 def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
     write_days(tmp_path / "a", [a_day("2020-06-08"), a_day("2020-06-12")])
-    table = rows(tmp_path / "a")
-    body = card(table, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
+    summary = summarize(rows(tmp_path / "a"))
+    body = card(summary, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
     assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
     assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
     assert "- 2 days without a raw capture" in body
+
+
+def test_the_summary_of_rows_across_the_century(tmp_path: Path) -> None:
+    # ap000101.txt sorts before ap991230.txt by name: rows and the card go by the date
+    write_days(tmp_path, [a_day("2000-01-02"), a_day("1999-12-30"), a_day("2000-01-01")])
+    summary = summarize(rows(tmp_path))
+    assert (summary.count, summary.first, summary.last) == (
+        3,
+        dt.date(1999, 12, 30),
+        dt.date(2000, 1, 2),
+    )
+    assert summary.missing == [dt.date(1999, 12, 31)]
+    assert summary.years == {1999: {None: 1}, 2000: {None: 2}}
 
 
 @pytest.mark.parametrize(

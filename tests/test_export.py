@@ -12,10 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from apodscrape import load
+from apodscrape import archive, load
 from apodscrape.__main__ import main
 from apodscrape.table import NAMES as COLUMNS
 from apodscrape.table import csv_cell, row
+from apodscrape.tools import export
 
 from .archives import a_day, write_days
 from .test_cli import apodscrape
@@ -141,15 +142,66 @@ def test_a_failed_parquet_write_leaves_the_old_file(
     out = tmp_path / "apod.parquet"
     out.write_bytes(b"old")
 
-    def half_written(table: pa.Table, where: Path) -> None:
-        Path(where).write_bytes(b"PAR1 half")
+    def disk_full(writer: pq.ParquetWriter, table: pa.Table, **options: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pq, "write_table", half_written)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", disk_full)
     assert main(["export", str(edges), str(out)]) == 1
     assert capsys.readouterr().err == f"error: cannot write {out}: No space left on device\n"
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [out.name]
+
+
+def test_parquet_is_written_a_row_group_at_a_time(
+    edges: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PARQUET_BATCH", 2)
+    assert main(["export", str(edges), str(tmp_path / "apod.parquet")]) == 0
+    assert pq.ParquetFile(tmp_path / "apod.parquet").num_row_groups == 2
+    assert read_parquet(tmp_path / "apod.parquet") == [row(record) for record in load(edges)]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_rows_are_read_as_they_are_written(
+    edges: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """An export holds one day at a time (Parquet: a batch): each day file is read only
+    when the row before it has gone to the file."""
+    monkeypatch.setattr(export, "PARQUET_BATCH", 1)
+    events: list[str] = []
+    read_day = archive.read_day
+    monkeypatch.setattr(archive, "read_day", lambda *a: events.append("read") or read_day(*a))
+    if suffix == ".parquet":
+        write_table = pq.ParquetWriter.write_table
+
+        def written(writer: pq.ParquetWriter, table: pa.Table, **options: object) -> None:
+            events.append("written")
+            write_table(writer, table, **options)
+
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", written)
+    else:
+        chunks = archive.write_chunks_atomic
+
+        def write_chunks(path: Path, pieces, **options: object) -> None:
+            if path.suffix == suffix:  # the table, not the card or the schema
+                pieces = (events.append("written") or piece for piece in pieces)
+            chunks(path, pieces, **options)
+
+        monkeypatch.setattr(archive, "write_chunks_atomic", write_chunks)
+    assert main(["export", str(edges), str(tmp_path / f"apod{suffix}")]) == 0
+    header = ["written"] if suffix == ".csv" else []
+    assert events == [*header, *["read", "written"] * 3]
+
+
+def test_an_unreadable_day_leaves_no_export(
+    edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    (edges / "ap250105.txt").write_bytes(b"Just a body.\n")
+    out = tmp_path / "apod.jsonl"
+    assert main(["export", str(edges), str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error == f"error: {edges / 'ap250105.txt'}: no front matter: the first line is not ---\n"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []
 
 
 def test_an_unknown_format_is_an_error(edges: Path, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """rebuild [--warc DIR] [--out DIR]: every day's file again from the raw captures, offline.
 
 For when the parser improves: no request is made. The newest capture of a day wins; a
-capture that gives no day (a landing page, an error) is reported and passed over.
+capture that gives no day (a landing page, an error) is reported and passed over. What
+each WARC file gave is kept beside it (warc.newest_days): the next export parses nothing.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    records = dataset.rows(args.directory, args.warc)
+    records = list(dataset.rows(args.directory, args.warc))
     if not records:
         raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
     if args.plot:  # before any output: a missing matplotlib leaves only its error line
