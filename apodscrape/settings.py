@@ -18,6 +18,11 @@ APOD_SCIENCE_URL = (
 APOD_SOURCE = "auto"  # auto | classic | science: see the spider's documentation
 APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; the API may cap it)
 APOD_LOCK_WAIT = False  # a second run on the archive: exit at once (False) or wait (True)
+# A run of at least APOD_PARSE_WORKERS_MIN_DAYS days to fetch parses its pages in this many
+# worker processes (0: in the crawl's own), on a core the crawl's event loop leaves idle.
+# A worker costs about a second to start: a cron run of a few days never starts one.
+APOD_PARSE_WORKERS = 1
+APOD_PARSE_WORKERS_MIN_DAYS = 500
 
 # --- politeness ----------------------------------------------------------------------------
 USER_AGENT = f"apodscrape/{__version__} (+https://github.com/apodscrape/apodscrape)"
