@@ -70,6 +70,19 @@ def test_a_worker_gives_what_parse_page_gives(pool: ParsePool, spec: Path) -> No
     assert pool.started and not pool.broken
 
 
+def test_calls_made_together_each_get_their_own_outcome(pool: ParsePool, spec: Path) -> None:
+    body = (spec / "ap250105.reconstructed.html").read_bytes()
+    wrong = body.replace(b"2025 January 5", b"2025 January 6")
+
+    async def scenario() -> list[Any]:  # one turn of the loop: one batch for the worker
+        calls = [pool.run(parse_page, page, URL) for page in (body, wrong, b"", body)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    day, wrong_day, empty, again = asyncio.run(scenario())
+    assert day == again == parse_page(body, URL)
+    assert isinstance(wrong_day, errors.WrongDayError) and isinstance(empty, errors.NotADayPage)
+
+
 def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, caplog) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
 
