@@ -71,7 +71,13 @@ DOWNLOADER_MIDDLEWARES = {
     "apodscrape.middlewares.RetryAfterMiddleware": 550,
     # below HttpCompressionMiddleware (590): its process_response sees decoded bodies
     "apodscrape.middlewares.CaptureMiddleware": 540,
+    # AllowedHostsMiddleware does its work, stricter: without allowed_domains it only costs
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
+# No site asked sets a cookie the crawl needs.
+COOKIES_ENABLED = False
+# Each refill request is one "deeper" than the answer it follows: depth means nothing here.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "apodscrape.extensions.RunSummary": 500,
     "apodscrape.extensions.Progress": 500,
