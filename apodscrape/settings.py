@@ -20,7 +20,8 @@ APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; th
 APOD_LOCK_WAIT = False  # a second run on the archive: exit at once (False) or wait (True)
 # A run of at least APOD_PARSE_WORKERS_MIN_DAYS days to fetch parses its pages in this many
 # worker processes (0: in the crawl's own), on a core the crawl's event loop leaves idle.
-# A worker costs about a second to start: a cron run of a few days never starts one.
+# A worker costs a few tenths of a second to start (it pays for itself after about 150
+# pages): a cron run of a few days never starts one.
 APOD_PARSE_WORKERS = 1
 APOD_PARSE_WORKERS_MIN_DAYS = 500
 

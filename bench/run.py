@@ -5,7 +5,8 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
      a bare lxml.html.fromstring of the same bytes (the ceiling), and over the 9,702 real
      pages of shared/corpus/archive
   2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
-     pages/s, peak RSS of the crawler for one year and for every year
+     pages/s, its ratio to a bare async fetcher of the same pages, CPU per page (the
+     crawler and its parse worker), peak RSS of the crawler for one year and for every year
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
