@@ -34,7 +34,7 @@ class ParsePool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
-        self.started = False  # the workers were started
+        self.started = 0  # workers started
         self.broken = False  # a worker died: every parse is done in this process from then on
         self.batch: list[_Call] = []
 
@@ -48,7 +48,7 @@ class ParsePool:
             self.executor = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_ignore_interrupts
             )
-            self.started = True
+            self.started = self.workers
         loop = asyncio.get_running_loop()
         if not self.batch:
             loop.call_soon(self._submit, loop)
@@ -68,17 +68,23 @@ class ParsePool:
     def _submit(self, loop: asyncio.AbstractEventLoop) -> None:
         batch, self.batch = self.batch, []
         calls = [(function, args) for function, args, _ in batch]
-        try:
-            future = self.executor.submit(_run_all, calls)
-        except BrokenProcessPool as error:
+        if self.executor is None:  # closed since these calls were made: run them here
             future = Future()
-            future.set_exception(error)
+            future.set_result(_run_all(calls))
+        else:
+            try:
+                future = self.executor.submit(_run_all, calls)
+            except BrokenProcessPool as error:
+                future = Future()
+                future.set_exception(error)
         future.add_done_callback(lambda done: loop.call_soon_threadsafe(_deliver, batch, done))
 
     def close(self) -> None:
-        """Stop the workers (waiting for them, so that none outlives the crawl)."""
+        """Stop the workers once they have done what they were given (waiting for them, so
+        that none outlives the crawl); later calls run in this process."""
+        self.workers = 0
         if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor.shutdown(wait=True)
             self.executor = None
 
 
@@ -98,9 +104,7 @@ def _deliver(batch: list[_Call], done: Future[list[tuple[bool, Any]]]) -> None:
     for index, (_, _, result) in enumerate(batch):
         if result.cancelled():
             continue
-        if done.cancelled():
-            result.cancel()
-        elif (error := done.exception()) is not None:
+        if (error := done.exception()) is not None:
             result.set_exception(error)
         else:
             result.set_result(done.result()[index])

@@ -98,6 +98,20 @@ def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, ca
     ]
 
 
+def test_a_call_made_as_the_pool_closes_still_gets_its_outcome(pool: ParsePool, spec) -> None:
+    body = (spec / "ap250105.reconstructed.html").read_bytes()
+
+    async def scenario() -> tuple[Any, Any]:
+        await pool.run(os.getpid)  # the worker is up
+        waiting = asyncio.ensure_future(pool.run(parse_page, body, URL))
+        await asyncio.sleep(0)  # the call is made, its batch not yet submitted
+        pool.close()
+        return await asyncio.wait_for(waiting, 30), await pool.run(os.getpid)
+
+    day, pid = asyncio.run(scenario())
+    assert day == parse_page(body, URL) and pid == os.getpid()
+
+
 def test_no_worker_when_asked_for_none() -> None:
     in_process = ParsePool(0)
     assert asyncio.run(in_process.run(os.getpid)) == os.getpid()

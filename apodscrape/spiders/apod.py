@@ -98,7 +98,7 @@ class ApodSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         self.parser.close()
         if self.parser.started:
-            self.crawler.stats.set_value("apod/parse_workers", self.parser.workers)
+            self.crawler.stats.set_value("apod/parse_workers", self.parser.started)
         if self.parser.broken:
             self.crawler.stats.set_value("apod/parse_worker_died", 1)
         asked = self.plan.fetch + self.plan.skipped
