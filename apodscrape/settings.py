@@ -18,6 +18,12 @@ APOD_SCIENCE_URL = (
 APOD_SOURCE = "auto"  # auto | classic | science: see the spider's documentation
 APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; the API may cap it)
 APOD_LOCK_WAIT = False  # a second run on the archive: exit at once (False) or wait (True)
+# A run of at least APOD_PARSE_WORKERS_MIN_DAYS days to fetch parses its pages in this many
+# worker processes (0: in the crawl's own), on a core the crawl's event loop leaves idle.
+# A worker costs a few tenths of a second to start (it pays for itself after about 150
+# pages): a cron run of a few days never starts one.
+APOD_PARSE_WORKERS = 1
+APOD_PARSE_WORKERS_MIN_DAYS = 500
 
 # --- politeness ----------------------------------------------------------------------------
 USER_AGENT = f"apodscrape/{__version__} (+https://github.com/apodscrape/apodscrape)"
@@ -66,7 +72,13 @@ DOWNLOADER_MIDDLEWARES = {
     "apodscrape.middlewares.RetryAfterMiddleware": 550,
     # below HttpCompressionMiddleware (590): its process_response sees decoded bodies
     "apodscrape.middlewares.CaptureMiddleware": 540,
+    # AllowedHostsMiddleware does its work, stricter: without allowed_domains it only costs
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
+# No site asked sets a cookie the crawl needs.
+COOKIES_ENABLED = False
+# Each refill request is one "deeper" than the answer it follows: depth means nothing here.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 EXTENSIONS = {
     "apodscrape.extensions.RunSummary": 500,
     "apodscrape.extensions.Progress": 500,

@@ -5,7 +5,8 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
      a bare lxml.html.fromstring of the same bytes (the ceiling), and over the 9,702 real
      pages of shared/corpus/archive
   2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
-     pages/s, peak RSS of the crawler for one year and for every year
+     pages/s, its ratio to a bare async fetcher of the same pages, CPU per page (the
+     crawler and its parse worker), peak RSS of the crawler for one year and for every year
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
@@ -259,6 +260,7 @@ class Crawl:
     log: str
     requests_seen: int = 0  # by the simulator
     output: Path = field(default_factory=Path)
+    cpu_seconds: float = 0.0  # user + system, of the crawler and the workers it waited for
 
     @property
     def requests(self) -> int:
@@ -292,6 +294,7 @@ def scrapy_crawl(sim: Simulator, output: Path, *arguments: str) -> Crawl:
     crawl = Crawl(seconds, usage.ru_maxrss / 1024, process.returncode, stats, text)
     crawl.requests_seen = sim.stats()["total"] - before
     crawl.output = output
+    crawl.cpu_seconds = usage.ru_utime + usage.ru_stime
     return crawl
 
 
@@ -384,6 +387,7 @@ def row_crawl(bench: Bench) -> list[Row]:
     days = (last - first).days + 1
     rate = crawl.written / crawl.seconds
     fetched = crawl.written / bench.fetch_seconds
+    behind = fetched / rate  # the crawl at 1/behind of the fetcher
     span = f"{first}..{last}"
     return [
         Row(2, f"whole-archive crawl {span}, {crawl.written:,} days written",
@@ -392,7 +396,10 @@ def row_crawl(bench: Bench) -> list[Row]:
         Row(2, f"  requests (Scrapy / simulator), {days:,} days asked",
             f"{crawl.requests:,} / {crawl.requests_seen:,}"),
         Row(2, "  a bare async fetcher of the same pages, same simulator",
-            f"{fetched:,.0f} pages/s; the crawl at 1/{fetched / rate:.1f} of it"),
+            f"{fetched:,.0f} pages/s; the crawl at 1/{behind:.1f} of it", "<= 1/7.0",
+            verdict(behind <= 7.0) if not bench.quick else ""),
+        Row(2, "  CPU of the crawl: its process and its parse workers (os.wait4)",
+            f"{crawl.cpu_seconds:.1f} s, {1000 * crawl.cpu_seconds / crawl.written:.2f} ms a page"),
         Row(2, "  peak RSS, the crawl above", f"{crawl.peak_rss_mb:.0f} MB", "<= 200 MB",
             verdict(crawl.peak_rss_mb <= 200)),
         Row(2, f"  peak RSS, one year ({one_first}..{one_last}, {year.written} days)",

@@ -38,6 +38,7 @@ from ..plan import (
     parse_arguments,
     read_settings,
 )
+from ..pool import ParsePool
 from ..record import Day
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
@@ -89,9 +90,17 @@ class ApodSpider(scrapy.Spider):
         spider.plan = make_plan(spider.arguments, spider.config, archived, today, spider.state)
         # auto takes from the API what the classic site does not give; classic never does
         spider.api_fallback = spider.plan.source == AUTO
+        # worker processes only for a run long enough to pay for starting them
+        long_run = len(spider.plan.fetch) >= spider.config.parse_workers_min_days
+        spider.parser = ParsePool(spider.config.parse_workers if long_run else 0)
         return spider
 
     def closed(self, reason: str) -> None:
+        self.parser.close()
+        if self.parser.started:
+            self.crawler.stats.set_value("apod/parse_workers", self.parser.started)
+        if self.parser.broken:
+            self.crawler.stats.set_value("apod/parse_worker_died", 1)
         asked = self.plan.fetch + self.plan.skipped
         state = self.state
         if asked:
@@ -172,20 +181,24 @@ class ApodSpider(scrapy.Spider):
             self.classic_in_flight += 1
             yield self.classic_request(self.classic_queue.pop(), probe=probing)
 
-    def parse_classic(self, response: Response, day: dt.date, probe: bool) -> Iterator[Any]:
+    async def parse_classic(
+        self, response: Response, day: dt.date, probe: bool
+    ) -> AsyncIterator[Any]:
         self.classic_in_flight -= 1
         try:
-            outcome = list(self.classic_outcome(response, day))
+            outcome = await self.classic_outcome(response, day)
         except Exception as error:  # a bug, not the page: this day fails, the run goes on
             self.fail(day, _unexpected(error))
             outcome = []
         if probe and not any(isinstance(result, scrapy.Request) for result in outcome):
             self.classic_probed = True  # answered (not a redirect being followed): open up
-        yield from outcome
-        yield from self.refill_classic()
+        for result in outcome:
+            yield result
+        for request in self.refill_classic():
+            yield request
 
-    def classic_outcome(self, response: Response, day: dt.date) -> Iterator[Any]:
-        """What one classic answer means for its day."""
+    async def classic_outcome(self, response: Response, day: dt.date) -> list[Any]:
+        """What one classic answer means for its day: a Day, requests, or nothing."""
         if response.status in _REDIRECTS:
             target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
             if _is_page_of(target, day) and not response.meta.get("apod_hop"):
@@ -194,19 +207,17 @@ class ApodSpider(scrapy.Spider):
                 # host the run was not pointed at is refused (AllowedHostsMiddleware)
                 self.classic_in_flight += 1
                 meta = {**response.meta, "apod_hop": 1}
-                yield response.request.replace(url=target, meta=meta, dont_filter=True)
-                return
-            yield from self.moved_off_classic(day, f"redirects to {target}")
-            return
+                return [response.request.replace(url=target, meta=meta, dont_filter=True)]
+            return list(self.moved_off_classic(day, f"redirects to {target}"))
         if response.status == 404:
             self.missing(day)
-            return
+            return []
         try:
-            yield parse_page(response.body, response.url)
+            return [await self.parser.run(parse_page, response.body, response.url)]
         except WrongDayError as error:  # a page of another day: the move's landing page
-            yield from self.moved_off_classic(day, str(error))
+            return list(self.moved_off_classic(day, str(error)))
         except ApodError as error:
-            yield from self.classic_unusable(day, str(error))
+            return list(self.classic_unusable(day, str(error)))
 
     def classic_error(self, failure: Failure) -> Iterator[Any]:
         self.classic_in_flight -= 1
@@ -264,7 +275,7 @@ class ApodSpider(scrapy.Spider):
             meta={"apod_day": day, "apod_source": SCIENCE, "handle_httpstatus_list": [404]},
         )
 
-    def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
+    async def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
         if response.status == 404:
             if science.is_not_found(response.text):
                 self.missing(day)
@@ -272,7 +283,7 @@ class ApodSpider(scrapy.Spider):
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
-            return parse_page(response.body, response.url)
+            return await self.parser.run(parse_page, response.body, response.url)
         except ApodError as error:
             self.fail(day, str(error))
         except Exception as error:  # a bug, not the record: this day fails, the run goes on
@@ -293,22 +304,34 @@ class ApodSpider(scrapy.Spider):
             meta={"apod_source": SCIENCE},
         )
 
-    def parse_science_list(
+    async def parse_science_list(
         self,
         response: Response,
         run: list[dt.date],
         pending: set[dt.date],
         page: int,
         page_size: int | None,
-    ) -> Iterator[Any]:
+    ) -> AsyncIterator[Any]:
         try:
-            records = parse_listing(response.body, response.url)
-        except ApodError as error:
-            yield from self.list_fallback(pending, f"{response.url}: {error}")
-            return
-        except Exception as error:  # a bug: its days are asked one by one instead
-            yield from self.list_fallback(pending, f"{response.url}: {_unexpected(error)}")
-            return
+            records = await self.parser.run(parse_listing, response.body, response.url)
+        except Exception as error:  # not a list page, or a bug: its days are asked one by one
+            said = str(error) if isinstance(error, ApodError) else _unexpected(error)
+            outcome = self.list_fallback(pending, f"{response.url}: {said}")
+        else:
+            outcome = self.listed(response, records, run, pending, page, page_size)
+        for result in outcome:
+            yield result
+
+    def listed(
+        self,
+        response: Response,
+        records: list[Day],
+        run: list[dt.date],
+        pending: set[dt.date],
+        page: int,
+        page_size: int | None,
+    ) -> Iterator[Any]:
+        """The days of one list page, then the next page or the days it left out."""
         fresh = [record for record in records if record.date in pending]
         for record in fresh:
             pending.discard(record.date)
