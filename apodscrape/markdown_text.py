@@ -6,12 +6,26 @@ import re
 
 # [text](url) as the parser writes links: one level of brackets in the text and of
 # parentheses in the URL (Wikipedia's Mercury_(planet)), or escaped parentheses; URLs
-# hold no whitespace.
-LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(((?:[^()\s\\]|\\[()\\]?|\([^()\s]*\))*)\)")
+# hold no whitespace. Runs of plain characters are matched whole and never given back
+# (possessive: Python 3.11), which gives the same matches several times faster.
+LINK = re.compile(
+    r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]\(((?:[^()\s\\]++|\\[()\\]?|\([^()\s]*+\))*)\)"
+)
 _SUP_SUB = re.compile(r"</?su[pb]>")
 _ESCAPE = re.compile(r"\\([*_<])")
 
 
 def plain_text(markdown: str) -> str:
     """The text of our Markdown: links as their text, <sup>/<sub> unwrapped, no escapes."""
-    return _ESCAPE.sub(r"\1", _SUP_SUB.sub("", LINK.sub(r"\1", markdown)))
+    # a function, not the template r"\1": Python 3.11 expands a template in Python per match
+    if "](" in markdown:
+        markdown = LINK.sub(_first_group, markdown)
+    if "<" in markdown:
+        markdown = _SUP_SUB.sub("", markdown)
+    if "\\" in markdown:
+        markdown = _ESCAPE.sub(_first_group, markdown)
+    return markdown
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match[1]

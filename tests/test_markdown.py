@@ -99,6 +99,10 @@ def test_paragraphs_are_one_line_each() -> None:
         ("\\_not emphasis_ here", "_not emphasis_ here"),
         ("NGC_1234 stays", "NGC_1234 stays"),
         ("One [a](https://a.org/).\n\nTwo.", "One a.\n\nTwo."),
+        ("[t](http://x.org/es\\(ic.html) is", "t is"),  # an escaped parenthesis
+        ("[t](http://x.org/a\\) ends", "t ends"),  # a URL that ends in a backslash
+        ("[t](http://x.org/a) and a stray </sup>", "t and a stray "),
+        ("[" * 40 + "never closed](", "[" * 40 + "never closed]("),
         ("", ""),
     ],
 )
