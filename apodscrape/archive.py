@@ -170,7 +170,8 @@ def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path
 def entries(directory: str | os.PathLike[str]) -> list[Path]:
     """Everything in a directory, by name; ApodError if it cannot be read."""
     try:
-        return sorted(Path(directory).iterdir())
+        # by name: the order of the paths (one folder's), without Path's slower comparison
+        return sorted(Path(directory).iterdir(), key=lambda entry: entry.name)
     except OSError as error:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from .markdown_text import LINK
+from .markdown_text import link_text
 
 # A label: a few words (with & , / - ' or a linked word) then a colon, at the start of a line
 # or after a semicolon, e.g. "Image Credit & [Copyright](...):" or "; Processing:".
@@ -40,7 +40,7 @@ def split_credits(lines: list[str]) -> list[Credit]:
             while heading := _LABEL.match(text):  # "Credits: Illustration: ..."
                 role, text = heading.group(1), text[heading.end() :]
             if text:
-                credits.append({"role": LINK.sub(r"\1", role).strip(), "text": text})
+                credits.append({"role": link_text(role).strip(), "text": text})
     return credits
 
 

@@ -17,9 +17,7 @@ _ESCAPE = re.compile(r"\\([*_<])")
 
 def plain_text(markdown: str) -> str:
     """The text of our Markdown: links as their text, <sup>/<sub> unwrapped, no escapes."""
-    # a function, not the template r"\1": Python 3.11 expands a template in Python per match
-    if "](" in markdown:
-        markdown = LINK.sub(_first_group, markdown)
+    markdown = link_text(markdown)
     if "<" in markdown:
         markdown = _SUP_SUB.sub("", markdown)
     if "\\" in markdown:
@@ -27,5 +25,11 @@ def plain_text(markdown: str) -> str:
     return markdown
 
 
+def link_text(markdown: str) -> str:
+    """Our Markdown with each link as its text."""
+    return LINK.sub(_first_group, markdown) if "](" in markdown else markdown
+
+
 def _first_group(match: re.Match[str]) -> str:
+    # a function, not the template r"\1": Python 3.11 expands a template in Python per match
     return match[1]
