@@ -3,8 +3,9 @@ only downloads and writes while the other core parses.
 
 parse_page and parse_listing are pure (bytes and an address in, Days or an ApodError out),
 so a worker gives exactly what the crawl's own process would: results and exceptions come
-back pickled. A worker that dies costs no day: its parse, and every later one, is done in
-the crawl's process instead.
+back pickled (an exception that cannot be, a bug's, as a RuntimeError that names it, so that
+it fails its own call and no other). A worker that dies costs no day: its parse, and every
+later one, is done in the crawl's process instead.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import pickle
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -95,8 +97,19 @@ def _run_all(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[tu
         try:
             outcomes.append((True, function(*args)))
         except Exception as error:
-            outcomes.append((False, error))
+            outcomes.append((False, _picklable(error)))
     return outcomes
+
+
+def _picklable(error: Exception) -> Exception:
+    """The exception, or one that says the same where it cannot cross to the crawl's
+    process: the whole batch's outcomes go back as one, and one unpicklable exception
+    would fail every call in it."""
+    try:
+        pickle.dumps(error)
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 def _deliver(batch: list[_Call], done: Future[list[tuple[bool, Any]]]) -> None:

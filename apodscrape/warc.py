@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
@@ -210,16 +209,27 @@ def _kept_path(path: Path) -> Path:
 def _stamp(path: Path) -> dict[str, Any]:
     """What a kept parse must match: the file's size and time, and this parser."""
     status = path.stat()
-    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": _parser_version()}
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": _PARSER_VERSION}
 
 
-@functools.cache
-def _parser_version() -> str:
+# What a parse depends on: the parser and the modules of the core it uses.
+_PARSER_SOURCES = ("parse/*.py", "days.py", "errors.py", "media.py", "record.py", "credits.py",
+                   "markdown_text.py")  # fmt: skip
+
+
+def _digest_of_parser() -> str:
     """A digest of the parser's own source: a changed parser never reads an old parse."""
     digest = hashlib.sha256()
-    for source in sorted((Path(__file__).parent / "parse").glob("*.py")):
-        digest.update(source.read_bytes())
+    package = Path(__file__).parent
+    for pattern in _PARSER_SOURCES:
+        for source in sorted(package.glob(pattern)):
+            digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+# taken at import: a long crawl stamps what it parsed with the parser it ran, even if the
+# code on disk changes meanwhile
+_PARSER_VERSION = _digest_of_parser()
 
 
 def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
@@ -249,6 +259,8 @@ def days_of(capture: Capture) -> list[Day] | str:
         return [parse_page(capture.body, capture.url)]
     except ApodError as error:
         return f"{capture.url}: {error}"
+    except Exception as error:  # a bug in the parser: this capture gives no day, the rest do
+        return f"{capture.url}: the parser failed ({type(error).__name__}: {error})"
 
 
 _CHUNK = 64  # captures handed to a worker process at a time

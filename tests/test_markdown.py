@@ -42,7 +42,8 @@ BASES = [
     "https://apod.nasa.gov", "https://apod.nasa.gov/apod/ap250105.html?x=1",
     "https://apod.nasa.gov/apod/x.html#top", "https://apod.nasa.gov/a/./b.html",
     "https://apod.nasa.gov/a//b.html", "https://apod.nasa.gov/a;p/b.html",
-    "HTTPS://apod.nasa.gov/apod/x.html",
+    "HTTPS://apod.nasa.gov/apod/x.html", "https://apod.nasa.gov/ap\nod/x.html",
+    "https://apod.nasa.gov/apod/\tx.html",
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,33 @@ def test_calls_made_together_each_get_their_own_outcome(pool: ParsePool, spec: P
     day, wrong_day, empty, again = asyncio.run(scenario())
     assert day == again == parse_page(body, URL)
     assert isinstance(wrong_day, errors.WrongDayError) and isinstance(empty, errors.NotADayPage)
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.lock = threading.Lock()
+
+
+def _fails_unpicklably(*_args: Any) -> None:
+    raise _Unpicklable()
+
+
+def test_an_exception_that_cannot_be_pickled_fails_its_call_alone(pool: ParsePool, spec) -> None:
+    body = (spec / "ap250105.reconstructed.html").read_bytes()
+
+    async def scenario() -> list[Any]:  # one batch: the bug's outcome travels with the others
+        calls = [
+            pool.run(parse_page, body, URL),
+            pool.run(_fails_unpicklably),
+            pool.run(parse_page, body, URL),
+        ]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    day, bug, again = asyncio.run(scenario())
+    assert day == again == parse_page(body, URL)
+    assert isinstance(bug, RuntimeError) and str(bug) == "_Unpicklable: holds a lock"
+    assert not pool.broken
 
 
 def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, caplog) -> None:

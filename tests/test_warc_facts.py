@@ -99,7 +99,7 @@ def test_a_changed_file_or_parser_is_parsed_again(captured: Path, parses: list[s
     assert len(parses) == 3
     parses.clear()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(warc, "_parser_version", lambda: "another parser")
+        patch.setattr(warc, "_PARSER_VERSION", "another parser")
         warc.newest_facts(captured)
     assert len(parses) == 3
 
@@ -179,3 +179,20 @@ def test_the_first_export_after_a_crawl_or_a_rebuild_parses_nothing(
     out = tmp_path / "apod.jsonl"
     assert main(["export", str(archive), str(out)]) == 0
     assert [(r["date"], r["source"]) for r in read_jsonl(out)] == [(d, "classic") for d in DAYS]
+
+
+def test_a_parser_bug_is_a_capture_that_gives_no_day(
+    captured: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parse that raises what no page should (a bug) is said in one line, as a page that
+    gives no day is: the crawl's close, rebuild and export go on with the other captures."""
+
+    def buggy(body: bytes, url: str) -> None:
+        raise IndexError("a parser bug")
+
+    monkeypatch.setattr(warc, "parse_page", buggy)
+    (path,) = captured.glob("*.warc.gz")
+    assert warc.keep_run_facts(path, {}) == len(DAYS)  # every capture parsed, none raised
+    assert kept(captured)[path.name]["days"] == []
+    capture = next(warc.captures(captured))
+    assert warc.days_of(capture) == f"{capture.url}: the parser failed (IndexError: a parser bug)"

@@ -73,7 +73,8 @@ def clean_url(raw: str | None, base: str) -> str | None:
 def _folder_of(base: str) -> str | None:
     """The folder of a base address that urljoin joins a plain relative path onto, if it
     would change nothing else in it (a lower-case http(s) scheme, no query or fragment, no
-    parameters, dot segments or doubled slashes in its path); else None."""
+    parameters, dot segments or doubled slashes in its path, no tab or line break); else
+    None."""
     parts = urlsplit(base)
     path = parts.path
     if (
@@ -84,6 +85,7 @@ def _folder_of(base: str) -> str | None:
         or not path.startswith("/")
         or "//" in path
         or "/." in path
+        or _BREAKS_INSIDE_URL.search(base)  # urljoin removes them
     ):
         return None
     return base[: base.rfind("/") + 1]
