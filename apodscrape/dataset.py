@@ -4,6 +4,7 @@ card that describes them and the JSON Schema of a row, both written from table.C
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from collections import Counter
@@ -75,12 +76,10 @@ def _between(earlier: dt.date, later: dt.date) -> Iterator[dt.date]:
     return days.day_range(earlier + dt.timedelta(days=1), later - dt.timedelta(days=1))
 
 
-def summarize(table: Iterable[dict[str, Any]]) -> Summary:
-    """The Summary of rows, oldest first."""
-    summary = Summary()
-    for _ in summary.tally(table):
-        pass
-    return summary
+def missing(table: Iterable[dict[str, Any]]) -> list[dt.date]:
+    """The days from the first row's to the last row's (oldest first) that have no row."""
+    dates = [r["date"] for r in table]
+    return [day for pair in itertools.pairwise(dates) for day in _between(*pair)]
 
 
 def ranges(dates: list[dt.date]) -> list[str]:

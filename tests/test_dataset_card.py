@@ -16,13 +16,13 @@ import yaml
 
 from apodscrape.__main__ import main
 from apodscrape.dataset import (
+    Summary,
     card,
     columns_table,
     features,
     json_schema,
     rows,
     size_category,
-    summarize,
 )
 from apodscrape.table import COLUMNS, NAMES, arrow_schema
 
@@ -33,6 +33,16 @@ from .test_export import read_jsonl
 CLASSIC_DAYS = [dt.date(2025, 3, 1) + dt.timedelta(n) for n in range(10)]
 GAP = dt.date(2025, 3, 5)  # not published: a gap of the archive
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def summary_of(table) -> Summary:
+    """The Summary of rows, as export gathers it while it writes them."""
+    summary = Summary()
+    for _ in summary.tally(table):
+        pass
+    return summary
+
+
 API_DAYS = [dt.date(2026, 9, 10) + dt.timedelta(n) for n in range(7)]
 
 
@@ -100,7 +110,7 @@ def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Pat
 
 def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
     write_days(tmp_path / "a", [a_day("2020-06-08"), a_day("2020-06-12")])
-    summary = summarize(rows(tmp_path / "a"))
+    summary = summary_of(rows(tmp_path / "a"))
     body = card(summary, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
     assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
     assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
@@ -110,7 +120,7 @@ def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
 def test_the_summary_of_rows_across_the_century(tmp_path: Path) -> None:
     # ap000101.txt sorts before ap991230.txt by name: rows and the card go by the date
     write_days(tmp_path, [a_day("2000-01-02"), a_day("1999-12-30"), a_day("2000-01-01")])
-    summary = summarize(rows(tmp_path))
+    summary = summary_of(rows(tmp_path))
     assert (summary.count, summary.first, summary.last) == (
         3,
         dt.date(1999, 12, 30),

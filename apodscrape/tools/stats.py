@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import dataset
-from ..dataset import ranges, summarize
+from ..dataset import missing, ranges
 from ..errors import ApodError
 from ..record import IMAGE, OTHER, VIDEO
 
@@ -43,7 +43,7 @@ def report(records: list[dict[str, Any]]) -> str:
     first, last = records[0]["date"], records[-1]["date"]
     years = per_year(records)
     totals = sum(years.values(), Counter())
-    absent = summarize(records).missing
+    absent = missing(records)
     asserted = sum(1 for record in records if record["copyright"])
     unknown = sum(1 for record in records if record["copyright"] is None)
     known = len(records) - unknown
