@@ -19,7 +19,7 @@ from .days import CANONICAL_BASE
 from .parse.science import API_PATH, SCIENCE_BASE
 from .record import CLASSIC, SCIENCE
 from .table import COLUMNS, Column, row
-from .warc import newest_facts
+from .warc import RUN_STAMP, newest_facts
 
 
 def rows(
@@ -174,7 +174,7 @@ def crawl_runs(warc: Path) -> list[dt.datetime]:
     found = []
     for path in sorted(warc.glob("apod-*.warc.gz")) if warc.is_dir() else []:
         try:
-            found.append(dt.datetime.strptime(path.name.split("-")[1], "%Y%m%dT%H%M%S%fZ"))
+            found.append(dt.datetime.strptime(path.name.split("-")[1], RUN_STAMP))
         except (IndexError, ValueError):
             continue
     return found

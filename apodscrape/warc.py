@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
+# A run's captures are in `apod-<its start, RUN_STAMP>-<pid>.warc.gz`.
+RUN_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
 @dataclass(frozen=True)
 class Capture:
     url: str
@@ -53,7 +57,7 @@ class CaptureWriter:
         """Keep one response (its body as Scrapy decoded it)."""
         if self._writer is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            stamp = dt.datetime.now(dt.UTC).strftime(RUN_STAMP)
             self.path = self.directory / f"apod-{stamp}-{os.getpid()}.warc.gz"
             self._file = self.path.open("xb")
             self._writer = WARCWriter(self._file, gzip=True)
@@ -72,9 +76,14 @@ class CaptureWriter:
             self._file = self._writer = None
 
 
+def warc_files(directory: Path) -> list[Path]:
+    """The WARC files of a directory of captures, oldest run first."""
+    return sorted(directory.glob("*.warc.gz"))
+
+
 def captures(directory: Path) -> Iterator[Capture]:
     """Every 200 response kept under `directory`, oldest run first, in the order written."""
-    for path in sorted(directory.glob("*.warc.gz")):
+    for path in warc_files(directory):
         yield from _captures_of(path)
 
 
@@ -108,7 +117,7 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
     Having parsed every file, it keeps each file's Facts as newest_facts would (rebuild
     parses anyway: the export after it then parses nothing)."""
     found = Captured()
-    paths = sorted(directory.glob("*.warc.gz"))
+    paths = warc_files(directory)
     stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
     kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
     for path, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
@@ -128,7 +137,7 @@ def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
     would find them, but without parsing again a WARC file whose Facts are kept beside it,
     in `.parsed/NAME.json`, stamped for this file and this parser (kept by the crawl that
     wrote the file, by rebuild, or by the first newest_facts that parsed it)."""
-    paths = sorted(directory.glob("*.warc.gz"))
+    paths = warc_files(directory)
     kept = {path: _kept_facts(path) for path in paths}
     todo = [path for path in paths if kept[path] is None]
     stamps = {path: _stamp(path) for path in todo}

@@ -337,6 +337,7 @@ class Bench:
         self.workdir = workdir
         self.quick = quick
         self._classic: Crawl | None = None
+        self._one_year: Crawl | None = None
         self._backfill: tuple[Crawl, dt.date] | None = None
         self._site: SiteBuild | None = None
         self.fetch_seconds = 0.0  # the bare fetcher's, beside the classic crawl
@@ -359,6 +360,22 @@ class Bench:
             check(self._classic, "whole-archive crawl")
         return self._classic
 
+    def one_year_range(self) -> tuple[dt.date, dt.date]:
+        return (END - dt.timedelta(days=29), END) if self.quick else ONE_YEAR
+
+    def one_year_crawl(self) -> Crawl:
+        """One year (quick: 30 days) from the classic site: row 2's memory beside the whole
+        archive's, row 4's export of one year."""
+        if self._one_year is None:
+            first, last = self.one_year_range()
+            with simulator("classic", last) as sim:
+                self._one_year = scrapy_crawl(
+                    sim, self.workdir / "one-year", "-a", f"start={first}", "-a", f"end={last}",
+                    "-a", "source=classic",
+                )  # fmt: skip
+            check(self._one_year, "one-year crawl")
+        return self._one_year
+
     def backfill(self) -> tuple[Crawl, dt.date]:
         """The whole archive to today from the API (moved mode), and today."""
         if self._backfill is None:
@@ -376,13 +393,8 @@ class Bench:
 
 def row_crawl(bench: Bench) -> list[Row]:
     first, last = bench.classic_range()
-    one_first, one_last = (last - dt.timedelta(days=29), last) if bench.quick else ONE_YEAR
-    with simulator("classic", last) as sim:
-        year = scrapy_crawl(
-            sim, bench.workdir / "one-year", "-a", f"start={one_first}", "-a", f"end={one_last}",
-            "-a", "source=classic",
-        )  # fmt: skip
-    check(year, "one-year crawl")
+    one_first, one_last = bench.one_year_range()
+    year = bench.one_year_crawl()
     crawl = bench.classic_crawl()
     days = (last - first).days + 1
     rate = crawl.written / crawl.seconds
@@ -433,7 +445,7 @@ def row_rebuild(bench: Bench) -> list[Row]:
     crawl = bench.classic_crawl()
     # the exports first, right after the crawl: on the Facts the crawl kept of its captures
     exports = [timed_export(crawl.output, bench.workdir / f"export-{n}.parquet") for n in (1, 2)]
-    year = timed_export(one_year_archive(bench), bench.workdir / "export-one-year.parquet")
+    year = timed_export(bench.one_year_crawl().output, bench.workdir / "export-one-year.parquet")
     captures = warc_dir(crawl.output)
     out = bench.workdir / "rebuilt"
     command = [sys.executable, "-m", "apodscrape", "rebuild", "--warc", str(captures)]
@@ -462,20 +474,6 @@ def row_rebuild(bench: Bench) -> list[Row]:
             f"{year[1]:.0f} / {exports[0][1]:.0f} MB")
     )  # fmt: skip
     return rows
-
-
-def one_year_archive(bench: Bench) -> Path:
-    """Row 2's one-year crawl (`one-year`), made here when row 2 did not run."""
-    output = bench.workdir / "one-year"
-    if not warc_dir(output).is_dir():
-        last = bench.classic_range()[1]
-        first, last = (last - dt.timedelta(days=29), last) if bench.quick else ONE_YEAR
-        with simulator("classic", last) as sim:
-            year = scrapy_crawl(
-                sim, output, "-a", f"start={first}", "-a", f"end={last}", "-a", "source=classic"
-            )
-        check(year, "one-year crawl")
-    return output
 
 
 def timed_export(archive: Path, out: Path) -> tuple[float, float, int]:
