@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import hashlib
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -114,6 +115,7 @@ class CaptureMiddleware:
         self.writer = writer
         # the Facts of each scraped day, by the capture it was parsed from (warc.capture_key)
         self.seen: dict[CaptureKey, dict[str, Facts]] = {}
+        self.written: list[CaptureKey] = []  # each capture's, in the order written
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -134,6 +136,7 @@ class CaptureMiddleware:
                 for value in values
             ]
             self.writer.write(response.url, response.status, headers, response.body)
+            self.written.append((response.url, hashlib.sha256(response.body).hexdigest()))
         return response
 
     def item_scraped(self, item: object) -> None:
@@ -143,7 +146,7 @@ class CaptureMiddleware:
     def spider_closed(self) -> None:
         self.writer.close()
         if self.writer.path is not None:
-            keep_run_facts(self.writer.path, self.seen)
+            keep_run_facts(self.writer.path, self.seen, self.written)
 
 
 class RetryAfterMiddleware(RetryMiddleware):

@@ -74,12 +74,20 @@ DOWNLOADER_MIDDLEWARES = {
     "apodscrape.middlewares.CaptureMiddleware": 540,
     # AllowedHostsMiddleware does its work, stricter: without allowed_domains it only costs
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # no site asked needs credentials: one step less for every request
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 # No site asked sets a cookie the crawl needs.
 COOKIES_ENABLED = False
-# Each refill request is one "deeper" than the answer it follows: depth means nothing here.
-SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+SPIDER_MIDDLEWARES = {
+    # each refill request is one "deeper" than the answer it follows: depth means nothing here
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # every address is made by the spider: from a date, an API page number, or the redirect of
+    # a day page to the same page elsewhere (http -> https)
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+}
 EXTENSIONS = {
+    "apodscrape.extensions.LogLevel": 0,  # first: before any other component logs
     "apodscrape.extensions.RunSummary": 500,
     "apodscrape.extensions.Progress": 500,
 }

@@ -160,17 +160,26 @@ def capture_key(day: Day) -> CaptureKey:
     return day.source_url, day.raw_sha256
 
 
-def keep_run_facts(path: Path, seen: dict[CaptureKey, dict[str, Facts]]) -> int:
+def keep_run_facts(
+    path: Path,
+    seen: dict[CaptureKey, dict[str, Facts]],
+    written: list[CaptureKey] | None = None,
+) -> int:
     """Keep the Facts of a crawl's WARC file (closed), exactly as newest_facts would find
     them by parsing it, from what the crawl parsed: `seen` holds, by capture_key, the days
-    (ISO date -> Facts) the crawl's items came from. Only a capture that gave no item (a
-    failed parse, a dropped item, list records the run did not need) is parsed here.
-    Returns how many captures were parsed."""
+    (ISO date -> Facts) the crawl's items came from; `written`, the key of each capture the
+    crawl wrote, in order. When each of those is one day page the crawl saw, the file is not
+    read again. Otherwise only a capture that gave no item (a failed parse, a dropped item,
+    list records the run did not need) is parsed here. Returns how many were parsed."""
     stamp = _stamp(path)
-    found: list[tuple[str, Facts]] = []
+    if written is not None and (found := _written_facts(written, seen)) is not None:
+        keep_facts(path, found, stamp)
+        return 0
+    found = []
     parsed = 0
     for capture in _captures_of(path):
-        days = _seen_days(capture, seen)
+        key = (capture.url, hashlib.sha256(capture.body).hexdigest())
+        days = _seen_days(key, capture.body, seen)
         if days is None:
             parsed += 1
             result = days_of(capture)
@@ -180,20 +189,35 @@ def keep_run_facts(path: Path, seen: dict[CaptureKey, dict[str, Facts]]) -> int:
     return parsed
 
 
-def _seen_days(
-    capture: Capture, seen: dict[CaptureKey, dict[str, Facts]]
+def _written_facts(
+    written: list[CaptureKey], seen: dict[CaptureKey, dict[str, Facts]]
 ) -> list[tuple[str, Facts]] | None:
-    """What parsing `capture` would give, in its order, if the crawl saw all of it."""
-    by_day = seen.get((capture.url, hashlib.sha256(capture.body).hexdigest()))
+    """The Facts of the captures written, in order, if the crawl saw each whole with no need
+    of its body: one day from one page (a list page's order is in its body)."""
+    found: list[tuple[str, Facts]] = []
+    for key in written:
+        by_day = seen.get(key)
+        if not by_day or len(by_day) != 1 or is_listing(key[0]):
+            return None
+        found += by_day.items()
+    return found
+
+
+def _seen_days(
+    key: CaptureKey, body: bytes, seen: dict[CaptureKey, dict[str, Facts]]
+) -> list[tuple[str, Facts]] | None:
+    """What parsing the capture `key` names (its body given) would give, in its order, if
+    the crawl saw all of it."""
+    by_day = seen.get(key)
     if not by_day:
         return None
-    if not is_listing(capture.url):
+    if not is_listing(key[0]):
         return list(by_day.items()) if len(by_day) == 1 else None
     # A list page gives its records in their order: only when the crawl kept every one
     # (it yields only the days it asked for) are they all known. Reading the dates costs
     # a JSON decode, not a parse.
     try:
-        records = load_json(decode(capture.body))
+        records = load_json(decode(body))
         order = [dt.date.fromisoformat(record["date"]).isoformat() for record in records]
     except (ApodError, TypeError, KeyError, ValueError):
         return None

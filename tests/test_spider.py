@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 import pytest
@@ -106,6 +107,20 @@ def test_changed_content_is_rewritten(site, crawl, tmp_path) -> None:
     result = crawl(site, dates="2025-01-05")
     assert result.stats["apod/written"] == 1
     assert '"title": "Fifth, corrected"' in (tmp_path / "output" / "ap250105.txt").read_text()
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_no_message_below_the_log_level_is_built(site, crawl, caplog, level) -> None:
+    """Scrapy's handler drops what is below LOG_LEVEL; its loggers and ours never build it
+    (a record for each page, "Crawled" and "Scraped"), and are as before once it is over."""
+    site.publish(dt.date(2025, 1, 5))
+    before = [logging.getLogger(name).level for name in ("scrapy", "apodscrape")]
+    caplog.set_level(logging.DEBUG)  # a handler that would keep anything it is given
+    crawl(site, settings={"LOG_LEVEL": level}, dates="2025-01-05", source="classic")
+    debug = [r.getMessage() for r in caplog.records if r.levelno < logging.INFO]
+    per_page = [m for m in debug if m.startswith(("Crawled (200)", "Scraped from", "ap250105:"))]
+    assert len(per_page) == (0 if level == "INFO" else 4)  # the day's, and robots.txt's
+    assert [logging.getLogger(name).level for name in ("scrapy", "apodscrape")] == before
 
 
 def test_politeness_and_quiet_defaults() -> None:

@@ -135,6 +135,37 @@ def test_a_crawl_keeps_what_parsing_its_captures_gives(
     assert (found, warc.newest_facts(captures)) == afresh(captures, tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("source", "dates", "reads"),
+    [
+        ("classic", "2025-01-03,2025-01-04,2025-01-05", 0),  # day pages it saw: not read
+        ("science", "2025-01-03,2025-01-04,2025-01-05", 1),  # a list page's order: read
+    ],
+)
+def test_the_crawl_reads_its_file_again_only_for_what_needs_a_body(
+    site: SiteSim,
+    crawl,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    dates: str,
+    reads: int,
+) -> None:
+    read: list[Path] = []
+    real = warc._captures_of
+
+    def captures_of(path: Path):
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(warc, "_captures_of", captures_of)
+    site.publish(*(dt.date.fromisoformat(day) for day in dates.split(",")))
+    crawl(site, tmp_path / "out", source=source, dates=dates)
+    assert len(read) == reads
+    captures = warc_dir(tmp_path / "out")
+    assert (kept(captures), warc.newest_facts(captures)) == afresh(captures, tmp_path)
+
+
 def test_a_capture_that_gave_no_item_is_parsed_at_the_close(
     site: SiteSim, crawl, tmp_path: Path, parses: list[str]
 ) -> None:
