@@ -5,8 +5,9 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
      a bare lxml.html.fromstring of the same bytes (the ceiling), and over the 9,702 real
      pages of shared/corpus/archive
   2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
-     pages/s, its ratio to a bare async fetcher of the same pages, CPU per page (the
-     crawler and its parse worker), peak RSS of the crawler for one year and for every year
+     pages/s, its ratio to a bare async fetcher of the same pages and to a spider that only
+     asks for them (bench/bare_spider.py, Scrapy's floor), CPU per page (the crawler and
+     its parse worker), peak RSS of the crawler for one year and for every year
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
@@ -319,6 +320,17 @@ def bare_fetch(urls: list[str], concurrency: int = 16) -> float:
     return time.perf_counter() - started
 
 
+def bare_spider(urls: list[str], workdir: Path) -> float:
+    """Seconds a spider that does nothing but ask (bench/bare_spider.py) takes over the same
+    URLs, from its start to its exit as a crawl's are timed: Scrapy's own floor."""
+    listing = workdir / "bare-spider-urls.txt"
+    listing.write_text("\n".join(urls))
+    command = [sys.executable, "-m", "bench.bare_spider", str(listing)]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def check(crawl: Crawl, what: str) -> None:
     """Stop the benchmark on a crawl that broke: its numbers would mean nothing."""
     if crawl.returncode not in (0, 1) or not crawl.stats:
@@ -341,13 +353,15 @@ class Bench:
         self._backfill: tuple[Crawl, dt.date] | None = None
         self._site: SiteBuild | None = None
         self.fetch_seconds = 0.0  # the bare fetcher's, beside the classic crawl
+        self.floor_seconds = 0.0  # the bare spider's, beside it
 
     def classic_range(self) -> tuple[dt.date, dt.date]:
         return (END - dt.timedelta(days=59), END) if self.quick else (FIRST_DAY, END)
 
     def classic_crawl(self) -> Crawl:
         """The whole archive (quick: 60 days) from the classic site, page by page, and a
-        bare async fetcher of the same pages from the same simulator right after it."""
+        bare async fetcher and a bare spider of the same pages from the same simulator right
+        after it."""
         if self._classic is None:
             first, last = self.classic_range()
             with simulator("classic", last) as sim:
@@ -357,6 +371,7 @@ class Bench:
                 )  # fmt: skip
                 pages = [f"{sim.url}/apod/ap{day:%y%m%d}.html" for day in archive_days(last, first)]
                 self.fetch_seconds = bare_fetch(pages)
+                self.floor_seconds = bare_spider(pages, self.workdir)
             check(self._classic, "whole-archive crawl")
         return self._classic
 
@@ -400,6 +415,7 @@ def row_crawl(bench: Bench) -> list[Row]:
     rate = crawl.written / crawl.seconds
     fetched = crawl.written / bench.fetch_seconds
     behind = fetched / rate  # the crawl at 1/behind of the fetcher
+    floor = crawl.written / bench.floor_seconds
     span = f"{first}..{last}"
     return [
         Row(2, f"whole-archive crawl {span}, {crawl.written:,} days written",
@@ -410,6 +426,9 @@ def row_crawl(bench: Bench) -> list[Row]:
         Row(2, "  a bare async fetcher of the same pages, same simulator",
             f"{fetched:,.0f} pages/s; the crawl at 1/{behind:.1f} of it", "<= 1/7.0",
             verdict(behind <= 7.0) if not bench.quick else ""),
+        Row(2, "  Scrapy's floor: a spider that only asks (bench/bare_spider.py), same pages",
+            f"{floor:,.0f} pages/s, 1/{fetched / floor:.1f} of the fetcher; the crawl at "
+            f"{100 * rate / floor:.0f}% of it"),
         Row(2, "  CPU of the crawl: its process and its parse workers (os.wait4)",
             f"{crawl.cpu_seconds:.1f} s, {1000 * crawl.cpu_seconds / crawl.written:.2f} ms a page"),
         Row(2, "  peak RSS, the crawl above", f"{crawl.peak_rss_mb:.0f} MB", "<= 200 MB",

@@ -1,0 +1,52 @@
+"""Scrapy's own floor for row 2: python -m bench.bare_spider URLS_FILE
+
+A spider that asks for each address of URLS_FILE (one a line) and yields one item a page,
+nothing else: no parse, no file, no capture. Scrapy as it comes, with the politeness the
+bench's crawls switch off (POLITENESS_OFF) switched off here too, at the crawls' log level.
+What the crawl does beyond Scrapy's per-request work is the gap between the two.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
+
+SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "ROBOTSTXT_OBEY": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+}
+
+
+class BareSpider(scrapy.Spider):
+    name = "bare"
+
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__()
+        self.urls = urls
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    def parse(self, response: Response) -> dict[str, str]:
+        return {"url": response.url}
+
+
+def main() -> None:
+    urls = Path(sys.argv[1]).read_text().split()
+    process = CrawlerProcess(SETTINGS)
+    process.crawl(BareSpider, urls=urls)
+    process.start()
+
+
+if __name__ == "__main__":
+    main()
