@@ -1,9 +1,11 @@
 """Scrapy's own floor for row 2: python -m bench.bare_spider URLS_FILE
 
 A spider that asks for each address of URLS_FILE (one a line) and yields one item a page,
-nothing else: no parse, no file, no capture. Scrapy as it comes, with the politeness the
-bench's crawls switch off (POLITENESS_OFF) switched off here too, at the crawls' log level.
-What the crawl does beyond Scrapy's per-request work is the gap between the two.
+nothing else: no parse, no file, no capture. Scrapy with the crawl's own settings
+(apodscrape/settings.py: CONCURRENT_ITEMS, the Scrapy components it switches off) but none
+of apodscrape's components, and the politeness the bench's crawls switch off
+(POLITENESS_OFF) switched off here too. What the crawl does beyond Scrapy's per-request
+work is the gap between the two.
 """
 
 from __future__ import annotations
@@ -15,15 +17,27 @@ from pathlib import Path
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
+from scrapy.settings import Settings
 
-SETTINGS = {
+POLITENESS_OFF = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "ROBOTSTXT_OBEY": False,
-    "TELNETCONSOLE_ENABLED": False,
-    "LOG_LEVEL": "INFO",
 }
+COMPONENTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
+
+
+def bare_settings() -> Settings:
+    """The crawl's settings less apodscrape's own components (Scrapy's that it switches off
+    stay off), politeness off."""
+    settings = Settings()
+    settings.setmodule("apodscrape.settings", priority="project")
+    for name in COMPONENTS:
+        kept = {path: order for path, order in settings[name].items() if order is None}
+        settings.set(name, kept, priority="project")
+    settings.update(POLITENESS_OFF, priority="cmdline")
+    return settings
 
 
 class BareSpider(scrapy.Spider):
@@ -43,7 +57,7 @@ class BareSpider(scrapy.Spider):
 
 def main() -> None:
     urls = Path(sys.argv[1]).read_text().split()
-    process = CrawlerProcess(SETTINGS)
+    process = CrawlerProcess(bare_settings())
     process.crawl(BareSpider, urls=urls)
     process.start()
 

@@ -6,8 +6,9 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
      pages of shared/corpus/archive
   2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
      pages/s, its ratio to a bare async fetcher of the same pages and to a spider that only
-     asks for them (bench/bare_spider.py, Scrapy's floor), CPU per page (the crawler and
-     its parse worker), peak RSS of the crawler for one year and for every year
+     asks for them with the crawl's settings (bench/bare_spider.py, Scrapy's floor), CPU
+     per page (the crawler and its parse worker), peak RSS of the crawler for one year and
+     for every year
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
@@ -426,7 +427,7 @@ def row_crawl(bench: Bench) -> list[Row]:
         Row(2, "  a bare async fetcher of the same pages, same simulator",
             f"{fetched:,.0f} pages/s; the crawl at 1/{behind:.1f} of it", "<= 1/7.0",
             verdict(behind <= 7.0) if not bench.quick else ""),
-        Row(2, "  Scrapy's floor: a spider that only asks (bench/bare_spider.py), same pages",
+        Row(2, "  Scrapy's floor: a spider that only asks, crawl's settings (bench/bare_spider)",
             f"{floor:,.0f} pages/s, 1/{fetched / floor:.1f} of the fetcher; the crawl at "
             f"{100 * rate / floor:.0f}% of it"),
         Row(2, "  CPU of the crawl: its process and its parse workers (os.wait4)",

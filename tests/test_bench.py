@@ -48,7 +48,7 @@ def test_a_quick_run_of_every_row_prints_the_table(corpus: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "conversion: parse_page + render" in done.stdout
     assert "ceiling: bare lxml.html.fromstring" in done.stdout
-    assert "Scrapy's floor: a spider that only asks" in done.stdout
+    assert "Scrapy's floor: a spider that only asks, crawl's settings" in done.stdout
     for number in "1234567":
         assert any(line.startswith(f"{number} ") for line in done.stdout.splitlines())
 
