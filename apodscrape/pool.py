@@ -28,6 +28,7 @@ Result = TypeVar("Result")
 # a call on its way: the function and its arguments
 _Call = tuple[Callable[..., Any], tuple[Any, ...]]
 _HEADER = struct.Struct("!Q")  # each message: its length, then its pickle
+_BUFFER = memoryview(bytearray(1 << 18))  # what each read of a socket lands in
 logger = logging.getLogger(__name__)
 
 
@@ -113,8 +114,13 @@ class _Worker:
         if self.socket.fileno() < 0:  # died since the batch was made
             _fail([result for _, result in batch])
             return
+        try:
+            message = pickle.dumps([call for call, _ in batch], pickle.HIGHEST_PROTOCOL)
+        except Exception:  # what cannot be sent is done here
+            for call, result in batch:
+                result.set_result(_outcome(call))
+            return
         self.waiting.append([result for _, result in batch])
-        message = pickle.dumps([call for call, _ in batch], pickle.HIGHEST_PROTOCOL)
         self.unsent += _HEADER.pack(len(message)) + message
         self._write()
 
@@ -134,15 +140,18 @@ class _Worker:
 
     def _read(self) -> None:
         try:
-            chunk = self.socket.recv(1 << 20)
+            size = self.socket.recv_into(_BUFFER)
         except BlockingIOError:
             return
         except OSError:
-            chunk = b""
-        if not chunk:
+            size = 0
+        if not size:
             self._died()
             return
-        self.received += chunk
+        self._received(size)
+
+    def _received(self, size: int) -> None:
+        self.received += _BUFFER[:size]
         for outcomes in _messages(self.received):
             for result, outcome in zip(self.waiting.pop(0), outcomes, strict=True):
                 if not result.cancelled():
@@ -169,15 +178,8 @@ class _Worker:
             try:
                 if self.unsent:
                     self.socket.sendall(self.unsent)
-                while self.waiting:
-                    chunk = self.socket.recv(1 << 20)
-                    if not chunk:
-                        break
-                    self.received += chunk
-                    for outcomes in _messages(self.received):
-                        for result, outcome in zip(self.waiting.pop(0), outcomes, strict=True):
-                            if not result.cancelled():
-                                result.set_result(outcome)
+                while self.waiting and (size := self.socket.recv_into(_BUFFER)):
+                    self._received(size)
             except OSError:
                 pass
             self._died()  # whatever is still waiting runs in this process
@@ -210,8 +212,8 @@ def _serve(connection: socket.socket) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     received = bytearray()
     try:
-        while chunk := connection.recv(1 << 20):
-            received += chunk
+        while size := connection.recv_into(_BUFFER):
+            received += _BUFFER[:size]
             for calls in _messages(received):
                 outcomes = [_outcome(call) for call in calls]
                 message = pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)

@@ -111,6 +111,29 @@ def test_an_exception_that_cannot_be_pickled_fails_its_call_alone(pool: ParsePoo
     assert not pool.broken
 
 
+def test_a_call_that_cannot_be_sent_is_made_here(pool: ParsePool) -> None:
+    lock = threading.Lock()  # cannot be pickled
+
+    async def scenario() -> tuple[Any, Any]:
+        return await pool.run(id, lock), await pool.run(os.getpid)
+
+    here, worker = asyncio.run(scenario())
+    assert here == id(lock) and worker != os.getpid()
+    assert not pool.broken
+
+
+def test_the_crawl_s_process_gets_no_thread_for_its_workers(pool: ParsePool, spec) -> None:
+    """A thread beside the event loop takes the GIL from it for every call."""
+    body = (spec / "ap250105.reconstructed.html").read_bytes()
+    before = threading.active_count()
+
+    async def scenario() -> int:
+        await asyncio.gather(*(pool.run(parse_page, body, URL) for _ in range(20)))
+        return threading.active_count()
+
+    assert asyncio.run(scenario()) == before
+
+
 def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, caplog) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
 
