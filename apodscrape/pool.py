@@ -18,9 +18,11 @@ import asyncio
 import logging
 import multiprocessing
 import pickle
+import select
 import signal
 import socket
 import struct
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -101,13 +103,14 @@ class _Worker:
         # spawn, never fork: this process runs Twisted, asyncio and threads
         context = multiprocessing.get_context("spawn")
         self.process = context.Process(target=_serve, args=(theirs,), daemon=True)
-        self.process.start()
+        _start_ignoring_interrupts(self.process)
         theirs.close()
         ours.setblocking(False)
         self.socket = ours
         self.waiting: list[list[asyncio.Future[tuple[bool, Any]]]] = []  # by batch, in order
         self.unsent = bytearray()
         self.received = bytearray()
+        self.closing = False  # close() reads and writes; the loop no longer does
         loop.add_reader(ours.fileno(), self._read)
 
     def send(self, batch: list[tuple[_Call, asyncio.Future[tuple[bool, Any]]]]) -> None:
@@ -118,7 +121,8 @@ class _Worker:
             message = pickle.dumps([call for call, _ in batch], pickle.HIGHEST_PROTOCOL)
         except Exception:  # what cannot be sent is done here
             for call, result in batch:
-                result.set_result(_outcome(call))
+                if not result.cancelled():
+                    result.set_result(_outcome(call))
             return
         self.waiting.append([result for _, result in batch])
         self.unsent += _HEADER.pack(len(message)) + message
@@ -133,6 +137,8 @@ class _Worker:
             self._died()
             return
         del self.unsent[:sent]
+        if self.closing:
+            return
         if self.unsent:
             self.loop.add_writer(self.socket.fileno(), self._write)
         else:
@@ -152,7 +158,12 @@ class _Worker:
 
     def _received(self, size: int) -> None:
         self.received += _BUFFER[:size]
-        for outcomes in _messages(self.received):
+        try:
+            answers = _messages(self.received)
+        except Exception:  # an answer that cannot be read back: given up, as a dead worker
+            self._died()
+            return
+        for outcomes in answers:
             for result, outcome in zip(self.waiting.pop(0), outcomes, strict=True):
                 if not result.cancelled():
                     result.set_result(outcome)
@@ -165,6 +176,7 @@ class _Worker:
         self.waiting = []
 
     def _stop_watching(self) -> None:
+        self.closing = True
         if self.socket.fileno() >= 0:
             self.loop.remove_reader(self.socket.fileno())
             self.loop.remove_writer(self.socket.fileno())
@@ -173,16 +185,17 @@ class _Worker:
         """Take the outcomes of what the worker was given (blocking: the crawl is closing),
         then let it end."""
         self._stop_watching()
+        while self.socket.fileno() >= 0 and self.waiting:
+            # what is left to send goes as the answers come: each side may be waiting to
+            # write until the other reads
+            writing = [self.socket] if self.unsent else []
+            readable, writable, _ = select.select([self.socket], writing, [])
+            if writable:
+                self._write()
+            if readable:
+                self._read()
         if self.socket.fileno() >= 0:
-            self.socket.setblocking(True)
-            try:
-                if self.unsent:
-                    self.socket.sendall(self.unsent)
-                while self.waiting and (size := self.socket.recv_into(_BUFFER)):
-                    self._received(size)
-            except OSError:
-                pass
-            self._died()  # whatever is still waiting runs in this process
+            self._died()  # closes its end: the worker ends
         self.process.join()
 
 
@@ -205,21 +218,51 @@ def _fail(results: list[asyncio.Future[tuple[bool, Any]]]) -> None:
             result.set_exception(WorkerDied())
 
 
+def _start_ignoring_interrupts(process: multiprocessing.process.BaseProcess) -> None:
+    """Start `process` with SIGINT ignored from its first instruction. Ctrl-C reaches the
+    whole process group: the crawl stops cleanly and then stops its workers, which must not
+    die first with a traceback of their own, even while still importing. An ignored signal
+    stays ignored across exec; a Ctrl-C meanwhile waits (blocked) for the crawl's handler."""
+    if threading.current_thread() is not threading.main_thread():
+        process.start()  # only the main thread handles signals, or may change handlers
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _serve(connection: socket.socket) -> None:
     """A worker: each batch read, its outcomes written back, until the crawl's end closes."""
-    # Ctrl-C reaches the whole process group: the crawl stops cleanly and then stops its
-    # workers, which must not die first with a traceback of their own.
+    # as it started (_start_ignoring_interrupts), unless started from another thread
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     received = bytearray()
     try:
         while size := connection.recv_into(_BUFFER):
             received += _BUFFER[:size]
             for calls in _messages(received):
-                outcomes = [_outcome(call) for call in calls]
-                message = pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+                message = _answer([_outcome(call) for call in calls])
                 connection.sendall(_HEADER.pack(len(message)) + message)
-    except OSError:  # the crawl's end is gone (the crawl was killed): nothing to answer
-        pass
+    except Exception:  # the crawl's end is gone, or sent what cannot be read: it parses
+        return  # the calls itself (the end of this socket tells it so)
+
+
+def _answer(outcomes: list[tuple[bool, Any]]) -> bytes:
+    """The pickle of a batch's outcomes; a result that cannot cross fails its own call."""
+    try:
+        return pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        crossing = []
+        for done, value in outcomes:
+            try:
+                pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            except Exception as error:
+                done, value = False, RuntimeError(f"{type(value).__name__}: {error}")
+            crossing.append((done, value))
+        return pickle.dumps(crossing, pickle.HIGHEST_PROTOCOL)
 
 
 def _outcome(call: _Call) -> tuple[bool, Any]:
@@ -235,8 +278,8 @@ def _picklable(error: Exception) -> Exception:
     """The exception, or one that says the same where it cannot cross to the crawl's
     process: the whole batch's outcomes go back as one, and one unpicklable exception
     would fail every call in it."""
-    try:
-        pickle.dumps(error)
+    try:  # both ways: some exceptions pickle and then cannot be rebuilt (HTTPError)
+        pickle.loads(pickle.dumps(error, pickle.HIGHEST_PROTOCOL))
     except Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
     return error

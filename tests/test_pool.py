@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,60 @@ def test_the_crawl_s_process_gets_no_thread_for_its_workers(pool: ParsePool, spe
         return set(threading.enumerate()) - before
 
     assert asyncio.run(scenario()) == set()
+
+
+class _TwoArguments(Exception):
+    """Pickles, and cannot be rebuilt from its pickle (as urllib's HTTPError)."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first}/{second}")
+
+
+def _fails_with_two_arguments() -> None:
+    raise _TwoArguments("x", "y")
+
+
+def _answer_of(size: int, delay: float) -> bytes:
+    time.sleep(delay)
+    return b"r" * size
+
+
+def test_an_exception_that_cannot_be_rebuilt_fails_its_call_alone(pool: ParsePool) -> None:
+    async def scenario() -> tuple[Any, Any]:
+        failed = await asyncio.gather(pool.run(_fails_with_two_arguments), return_exceptions=True)
+        return failed[0], await pool.run(os.getpid)
+
+    error, pid = asyncio.run(scenario())
+    assert isinstance(error, RuntimeError) and str(error) == "_TwoArguments: x/y"
+    assert pid != os.getpid() and not pool.broken
+
+
+def test_a_cancelled_call_leaves_the_rest_of_its_batch_its_outcome(pool: ParsePool) -> None:
+    async def scenario() -> Any:
+        await pool.run(os.getpid)
+        first = asyncio.ensure_future(pool.run(os.getpid))
+        second = asyncio.ensure_future(pool.run(id, threading.Lock()))  # cannot be sent
+        await asyncio.sleep(0)  # both in one batch, not yet submitted
+        first.cancel()
+        return await asyncio.wait_for(second, 10)
+
+    assert isinstance(asyncio.run(scenario()), int)
+
+
+def test_closing_while_both_ends_have_much_to_send_blocks_neither(pool: ParsePool) -> None:
+    """The worker owes a 20 MB answer while 20 MB of the next batch wait to be sent: each
+    end would wait to write until the other reads."""
+
+    async def scenario() -> tuple[int, int]:
+        await pool.run(os.getpid)
+        answer = asyncio.ensure_future(pool.run(_answer_of, 20_000_000, 0.3))
+        await asyncio.sleep(0.05)  # sent
+        sent = asyncio.ensure_future(pool.run(len, b"a" * 20_000_000))
+        await asyncio.sleep(0.05)  # partly sent
+        pool.close()
+        return len(await answer), await sent
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 60)) == (20_000_000, 20_000_000)
 
 
 def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, caplog) -> None:
