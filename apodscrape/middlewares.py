@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import hashlib
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from scrapy.http import Response
 
 from .archive import warc_dir
 from .record import Day, Facts
-from .warc import CaptureKey, CaptureWriter, capture_key, facts_of, keep_run_facts
+from .warc import CaptureKey, CaptureWriter, body_key, capture_key, facts_of, keep_run_facts
 
 
 class AllowedHostsMiddleware:
@@ -136,7 +135,7 @@ class CaptureMiddleware:
                 for value in values
             ]
             self.writer.write(response.url, response.status, headers, response.body)
-            self.written.append((response.url, hashlib.sha256(response.body).hexdigest()))
+            self.written.append(body_key(response.url, response.body))
         return response
 
     def item_scraped(self, item: object) -> None:

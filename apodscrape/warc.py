@@ -160,6 +160,11 @@ def capture_key(day: Day) -> CaptureKey:
     return day.source_url, day.raw_sha256
 
 
+def body_key(url: str, body: bytes) -> CaptureKey:
+    """The key of a capture by what it holds: the key capture_key gives its days."""
+    return url, hashlib.sha256(body).hexdigest()
+
+
 def keep_run_facts(
     path: Path,
     seen: dict[CaptureKey, dict[str, Facts]],
@@ -178,8 +183,7 @@ def keep_run_facts(
     found = []
     parsed = 0
     for capture in _captures_of(path):
-        key = (capture.url, hashlib.sha256(capture.body).hexdigest())
-        days = _seen_days(key, capture.body, seen)
+        days = _seen_days(body_key(capture.url, capture.body), capture.body, seen)
         if days is None:
             parsed += 1
             result = days_of(capture)
@@ -196,23 +200,25 @@ def _written_facts(
     of its body: one day from one page (a list page's order is in its body)."""
     found: list[tuple[str, Facts]] = []
     for key in written:
-        by_day = seen.get(key)
-        if not by_day or len(by_day) != 1 or is_listing(key[0]):
+        days = _seen_days(key, None, seen)
+        if days is None:
             return None
-        found += by_day.items()
+        found += days
     return found
 
 
 def _seen_days(
-    key: CaptureKey, body: bytes, seen: dict[CaptureKey, dict[str, Facts]]
+    key: CaptureKey, body: bytes | None, seen: dict[CaptureKey, dict[str, Facts]]
 ) -> list[tuple[str, Facts]] | None:
-    """What parsing the capture `key` names (its body given) would give, in its order, if
-    the crawl saw all of it."""
+    """What parsing the capture `key` names would give, in its order, if the crawl saw all
+    of it. A list page's order is in its body: without it (None), not known."""
     by_day = seen.get(key)
     if not by_day:
         return None
     if not is_listing(key[0]):
         return list(by_day.items()) if len(by_day) == 1 else None
+    if body is None:
+        return None
     # A list page gives its records in their order: only when the crawl kept every one
     # (it yields only the days it asked for) are they all known. Reading the dates costs
     # a JSON decode, not a parse.
