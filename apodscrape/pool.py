@@ -34,7 +34,12 @@ _BUFFER = memoryview(bytearray(1 << 18))  # what each read of a socket lands in
 logger = logging.getLogger(__name__)
 
 
-class WorkerDied(Exception):
+class _RunHere(Exception):
+    """The call is made in the crawl's process (ParsePool.run): the pool closed before it
+    was sent, or its arguments cannot be."""
+
+
+class WorkerDied(_RunHere):
     """The worker a call was given to ended before answering it."""
 
 
@@ -66,8 +71,8 @@ class ParsePool:
         self.batch.append(((function, args), result))
         try:
             done, value = await result
-        except WorkerDied:
-            if not self.broken:
+        except _RunHere as reason:
+            if isinstance(reason, WorkerDied) and not self.broken:
                 self.broken = True
                 logger.warning("a parse worker died: parsing in the crawl's process from now on")
             return function(*args)
@@ -78,9 +83,7 @@ class ParsePool:
     def _submit(self) -> None:
         batch, self.batch = self.batch, []
         if not self._running:  # closed since these calls were made: run them here
-            for call, result in batch:
-                if not result.cancelled():
-                    result.set_result(_outcome(call))
+            _fail([result for _, result in batch], _RunHere)
             return
         min(self._running, key=lambda worker: len(worker.waiting)).send(batch)
 
@@ -115,14 +118,12 @@ class _Worker:
 
     def send(self, batch: list[tuple[_Call, asyncio.Future[tuple[bool, Any]]]]) -> None:
         if self.socket.fileno() < 0:  # died since the batch was made
-            _fail([result for _, result in batch])
+            _fail([result for _, result in batch], WorkerDied)
             return
         try:
             message = pickle.dumps([call for call, _ in batch], pickle.HIGHEST_PROTOCOL)
         except Exception:  # what cannot be sent is done here
-            for call, result in batch:
-                if not result.cancelled():
-                    result.set_result(_outcome(call))
+            _fail([result for _, result in batch], _RunHere)
             return
         self.waiting.append([result for _, result in batch])
         self.unsent += _HEADER.pack(len(message)) + message
@@ -172,7 +173,7 @@ class _Worker:
         self._stop_watching()
         self.socket.close()
         for results in self.waiting:
-            _fail(results)
+            _fail(results, WorkerDied)
         self.waiting = []
 
     def _stop_watching(self) -> None:
@@ -212,10 +213,11 @@ def _messages(buffer: bytearray) -> list[Any]:
     return found
 
 
-def _fail(results: list[asyncio.Future[tuple[bool, Any]]]) -> None:
+def _fail(results: list[asyncio.Future[tuple[bool, Any]]], why: type[_RunHere]) -> None:
+    """Each call still waiting is made in the crawl's process, for this reason."""
     for result in results:
         if not result.done():
-            result.set_exception(WorkerDied())
+            result.set_exception(why())
 
 
 def _start_ignoring_interrupts(process: multiprocessing.process.BaseProcess) -> None:
@@ -257,29 +259,30 @@ def _answer(outcomes: list[tuple[bool, Any]]) -> bytes:
     except Exception:
         crossing = []
         for done, value in outcomes:
-            try:
-                pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-            except Exception as error:
-                done, value = False, RuntimeError(f"{type(value).__name__}: {error}")
+            if (reason := _not_sent(value)) is not None:
+                done, value = False, RuntimeError(f"{type(value).__name__}: {reason}")
             crossing.append((done, value))
         return pickle.dumps(crossing, pickle.HIGHEST_PROTOCOL)
 
 
 def _outcome(call: _Call) -> tuple[bool, Any]:
-    """A call's result, or the exception it raised (one that can cross to the crawl)."""
+    """In a worker: a call's result, or the exception it raised, or one that says the same
+    where it cannot cross (the whole batch's outcomes go back as one, and an exception that
+    cannot would fail every call in it)."""
     function, args = call
     try:
         return True, function(*args)
     except Exception as error:
-        return False, _picklable(error)
+        if _not_sent(error) is not None:
+            return False, RuntimeError(f"{type(error).__name__}: {error}")
+        return False, error
 
 
-def _picklable(error: Exception) -> Exception:
-    """The exception, or one that says the same where it cannot cross to the crawl's
-    process: the whole batch's outcomes go back as one, and one unpicklable exception
-    would fail every call in it."""
-    try:  # both ways: some exceptions pickle and then cannot be rebuilt (HTTPError)
-        pickle.loads(pickle.dumps(error, pickle.HIGHEST_PROTOCOL))
-    except Exception:
-        return RuntimeError(f"{type(error).__name__}: {error}")
-    return error
+def _not_sent(value: object) -> Exception | None:
+    """Why `value` cannot reach the crawl's process, or None: it must pickle, and be rebuilt
+    from its pickle (some exceptions pickle and cannot be rebuilt, as urllib's HTTPError)."""
+    try:
+        pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    except Exception as error:
+        return error
+    return None

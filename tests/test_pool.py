@@ -161,6 +161,21 @@ def test_an_exception_that_cannot_be_rebuilt_fails_its_call_alone(pool: ParsePoo
     assert pid != os.getpid() and not pool.broken
 
 
+def _returns_a_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def test_a_result_that_cannot_be_sent_back_fails_its_call_alone(pool: ParsePool) -> None:
+    async def scenario() -> list[Any]:  # one batch: the other calls keep their results
+        calls = [pool.run(os.getpid), pool.run(_returns_a_lock), pool.run(os.getpid)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    first, lock, last = asyncio.run(scenario())
+    assert first == last != os.getpid()
+    assert isinstance(lock, RuntimeError) and str(lock).startswith("lock: cannot pickle")
+    assert not pool.broken
+
+
 def test_a_cancelled_call_leaves_the_rest_of_its_batch_its_outcome(pool: ParsePool) -> None:
     async def scenario() -> Any:
         await pool.run(os.getpid)
