@@ -300,6 +300,12 @@ def scrapy_crawl(sim: Simulator, output: Path, *arguments: str) -> Crawl:
     return crawl
 
 
+def classic_span(sim: Simulator, output: Path, first: dt.date, last: dt.date) -> Crawl:
+    """`scrapy crawl apod` of the days first..last from the simulator's classic site."""
+    span = ["-a", f"start={first}", "-a", f"end={last}", "-a", "source=classic"]
+    return scrapy_crawl(sim, output, *span)
+
+
 def bare_fetch(urls: list[str], concurrency: int = 16) -> float:
     """Seconds a bare aiohttp client takes to GET every URL, as many at once as the crawl
     asks (CONCURRENT_REQUESTS_PER_DOMAIN=16): the fetch ceiling of the simulator."""
@@ -366,10 +372,7 @@ class Bench:
         if self._classic is None:
             first, last = self.classic_range()
             with simulator("classic", last) as sim:
-                self._classic = scrapy_crawl(
-                    sim, self.workdir / "classic", "-a", f"start={first}", "-a", f"end={last}",
-                    "-a", "source=classic",
-                )  # fmt: skip
+                self._classic = classic_span(sim, self.workdir / "classic", first, last)
                 pages = [f"{sim.url}/apod/ap{day:%y%m%d}.html" for day in archive_days(last, first)]
                 self.fetch_seconds = bare_fetch(pages)
                 self.floor_seconds = bare_spider(pages, self.workdir)
@@ -385,10 +388,7 @@ class Bench:
         if self._one_year is None:
             first, last = self.one_year_range()
             with simulator("classic", last) as sim:
-                self._one_year = scrapy_crawl(
-                    sim, self.workdir / "one-year", "-a", f"start={first}", "-a", f"end={last}",
-                    "-a", "source=classic",
-                )  # fmt: skip
+                self._one_year = classic_span(sim, self.workdir / "one-year", first, last)
             check(self._one_year, "one-year crawl")
         return self._one_year
 
