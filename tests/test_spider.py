@@ -3,16 +3,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 
 import pytest
+from scrapy import signals
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.downloadermiddlewares.httpauth import HttpAuthMiddleware
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.spidermiddlewares.depth import DepthMiddleware
+from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
+from scrapy.utils.test import get_crawler
 
 from apodscrape import settings
+from apodscrape.middlewares import AllowedHostsMiddleware
+from apodscrape.spiders.apod import ApodSpider
 from sitesim import API_PATH, ARCHIVE_PAGE, SiteSim, classic_page
 
-from .conftest import day_files, scrapy_crawl
+from .conftest import day_files, project_settings_dict, scrapy_crawl
 
 JAN_3, JAN_4, JAN_5 = dt.date(2025, 1, 3), dt.date(2025, 1, 4), dt.date(2025, 1, 5)
 
@@ -121,6 +131,29 @@ def test_no_message_below_the_log_level_is_built(site, crawl, caplog, level) -> 
     per_page = [m for m in debug if m.startswith(("Crawled (200)", "Scraped from", "ap250105:"))]
     assert len(per_page) == (0 if level == "INFO" else 4)  # the day's, and robots.txt's
     assert [logging.getLogger(name).level for name in ("scrapy", "apodscrape")] == before
+
+
+def test_scrapy_components_that_do_nothing_here_are_off(site, tmp_path) -> None:
+    """Each is work for every request or answer: the crawl has hosts of its own
+    (AllowedHostsMiddleware), no cookie, credential or depth that matters, and only
+    addresses it makes."""
+    site.publish(dt.date(2025, 1, 5))
+    crawler = get_crawler(ApodSpider, project_settings_dict(
+        APOD_CLASSIC_URL=f"{site.url}/apod/", APOD_OUTPUT_DIR=str(tmp_path),
+    ))  # fmt: skip
+    found: dict[str, object] = {}
+
+    def opened() -> None:  # a named receiver: signals hold weak references
+        for kind in (AllowedHostsMiddleware, CookiesMiddleware, HttpAuthMiddleware,
+                     OffsiteMiddleware):  # fmt: skip
+            found[kind.__name__] = crawler.get_downloader_middleware(kind)
+        for kind in (DepthMiddleware, UrlLengthMiddleware):
+            found[kind.__name__] = crawler.get_spider_middleware(kind)
+
+    crawler.signals.connect(opened, signal=signals.spider_opened)
+    asyncio.run(crawler.crawl_async(dates="2025-01-05", source="classic"))
+    assert found.pop("AllowedHostsMiddleware") is not None  # the query does find what is on
+    assert found == dict.fromkeys(found)
 
 
 def test_politeness_and_quiet_defaults() -> None:
