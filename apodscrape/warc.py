@@ -64,8 +64,9 @@ class CaptureWriter:
         kept = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
         kept.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(str(status), kept, protocol="HTTP/1.1")
+        # with its length, warcio digests the body where it is, not copied to a temporary file
         record = self._writer.create_warc_record(
-            url, "response", payload=BytesIO(body), http_headers=http_headers
+            url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers
         )
         self._writer.write_record(record)
         self._file.flush()  # a killed run loses at most the record being written

@@ -4,7 +4,9 @@ both ways, captures kept."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
+import hashlib
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
 
 from apodscrape.middlewares import (
     AllowedHostsMiddleware,
@@ -72,6 +75,23 @@ def test_day_answers_are_captured_and_others_not(capture, tmp_path) -> None:
     capture.spider_closed()
     kept = list(captures(tmp_path / "warc"))
     assert [(c.url, c.body) for c in kept] == [(day.url, b"<html>day</html>")]
+
+
+def test_a_capture_s_digests_are_those_of_what_it_holds(capture, tmp_path) -> None:
+    day = Request("http://127.0.0.1:9/apod/ap250105.html", meta={"apod_source": "classic"})
+    body = "<html>día</html>".encode() * 500
+    capture.process_response(day, HtmlResponse(day.url, body=body, request=day))
+    capture.spider_closed()
+    (path,) = (tmp_path / "warc").glob("*.warc.gz")
+    with path.open("rb") as file:  # a digest that does not match raises
+        records = [
+            (record, record.content_stream().read())
+            for record in ArchiveIterator(file, check_digests="raise")
+        ]
+    [(record, kept)] = records
+    assert kept == body
+    payload = base64.b32encode(hashlib.sha1(body).digest()).decode()
+    assert record.rec_headers.get_header("WARC-Payload-Digest") == f"sha1:{payload}"
 
 
 @pytest.fixture
