@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,6 +15,7 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
 
 from . import archive, days, media
+from .pool import WorkerPool
 from .record import CLASSIC, Day
 
 logger = logging.getLogger(__name__)
@@ -25,15 +25,22 @@ class WriteDayPipeline:
     """Writes each day to `{APOD_OUTPUT_DIR}/apYYMMDD.txt`, atomically.
 
     A day whose file already has the same bytes is left alone (its modification time too).
+    In a long crawl the new file is staged by the spider's worker process (written and
+    synced under a temporary name: archive.stage) and put in place here (archive.commit):
+    the crawl's process has no thread to share its GIL with, and a worker that dies never
+    leaves a file in place that the run did not count.
     """
 
-    def __init__(self, output_dir: Path, stats: StatsCollector) -> None:
+    def __init__(self, output_dir: Path, stats: StatsCollector, workers: WorkerPool) -> None:
         self.output_dir = output_dir
         self.stats = stats
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
-        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
+        # the apod spider's workers; outside its crawl (another spider, a test), this process
+        workers = getattr(crawler.spider, "workers", None) or WorkerPool(0)
+        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats, workers)
 
     def open_spider(self) -> None:
         # This run holds the archive (archive.lock: runs on one archive never overlap), so
@@ -41,10 +48,16 @@ class WriteDayPipeline:
         if removed := archive.remove_stale_temporaries(self.output_dir):
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 
+    def close_spider(self) -> None:
+        # a worker killed between staging a file and answering left its temporary (the day
+        # was written again here): every write is done, so any temporary is such a leftover
+        if self.workers.broken:
+            archive.remove_stale_temporaries(self.output_dir)
+
     async def process_item(self, item: Day) -> Day:
         try:
-            # in a worker thread: the write's fsync would hold up the crawl's event loop
-            outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
+            staged = await self.workers.run(archive.stage, self.output_dir, item)
+            outcome = archive.commit(staged)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             self.stats.inc_value("apod/failed")
             logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))

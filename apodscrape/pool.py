@@ -1,11 +1,14 @@
-"""The parse of a long crawl in a worker process, so that the crawl's event loop (one core)
-only downloads and writes while the other core parses.
+"""The parse of a long crawl, and the writing of its day files, in a worker process, so
+that the crawl's event loop (one core) only downloads while the other core parses and
+writes, and the crawl's process has no thread to share its GIL with.
 
 parse_page and parse_listing are pure (bytes and an address in, Days or an ApodError out),
 so a worker gives exactly what the crawl's own process would: results and exceptions come
 back pickled (an exception that cannot be, a bug's, as a RuntimeError that names it, so that
-it fails its own call and no other). A worker that dies costs no day: its parse, and every
-later one, is done in the crawl's process instead.
+it fails its own call and no other). A day's file is only staged there (archive.stage: its
+bytes synced under a temporary name), and put in place by the crawl's process. A worker
+that dies costs no day: what it was given, and every later call, is done in the crawl's
+process instead.
 
 Each worker is a process of its own at the end of a socket that the crawl's event loop reads
 and writes itself, without threads: a concurrent.futures process pool hands every call
@@ -35,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 class _RunHere(Exception):
-    """The call is made in the crawl's process (ParsePool.run): the pool closed before it
+    """The call is made in the crawl's process (WorkerPool.run): the pool closed before it
     was sent, or its arguments cannot be."""
 
 
@@ -43,9 +46,9 @@ class WorkerDied(_RunHere):
     """The worker a call was given to ended before answering it."""
 
 
-class ParsePool:
-    """Runs pure functions in `workers` processes, started on the first call, or in this
-    process when `workers` is 0 or a worker died.
+class WorkerPool:
+    """Runs functions (pure, or that only stage a file) in `workers` processes, started on
+    the first call, or in this process when `workers` is 0 or a worker died.
 
     The calls made in one turn of the event loop go to a worker together, as one message:
     a message costs the event loop one write and one read, whatever it holds."""
@@ -53,7 +56,7 @@ class ParsePool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.started = 0  # workers started
-        self.broken = False  # a worker died: every parse is done in this process from then on
+        self.broken = False  # a worker died: every call is made in this process from then on
         self.batch: list[tuple[_Call, asyncio.Future[tuple[bool, Any]]]] = []
         self._running: list[_Worker] = []
 
@@ -74,7 +77,9 @@ class ParsePool:
         except _RunHere as reason:
             if isinstance(reason, WorkerDied) and not self.broken:
                 self.broken = True
-                logger.warning("a parse worker died: parsing in the crawl's process from now on")
+                logger.warning(
+                    "a parse worker died: parsing and writing in the crawl's process from now on"
+                )
             return function(*args)
         if not done:
             raise value

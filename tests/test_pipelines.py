@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import signal
+import threading
 from pathlib import Path
 
 import pytest
 from scrapy.utils.test import get_crawler
 
-from apodscrape import parse_page
+from apodscrape import archive, parse_page
 from apodscrape.pipelines import WriteDayPipeline, media_url
+from apodscrape.pool import WorkerPool
 from apodscrape.record import Day
 
 from .conftest import project_settings_dict
@@ -26,7 +29,7 @@ def day(spec: Path) -> Day:
 
 
 def _process(writer: WriteDayPipeline, item: Day) -> Day:
-    """The pipeline's process_item, run to its end (it writes in a worker thread)."""
+    """The pipeline's process_item, run to its end."""
     return asyncio.run(writer.process_item(item))
 
 
@@ -56,6 +59,66 @@ def test_a_changed_day_replaces_the_file(writer, day, tmp_path) -> None:
     _process(writer, dataclasses.replace(day, title="Corrected"))
     assert '"title": "Corrected"' in (tmp_path / "ap250105.txt").read_text()
     assert writer.stats.get_value("apod/written") == 2
+
+
+def test_a_staged_day_changes_nothing_a_reader_sees_until_it_is_committed(day, tmp_path) -> None:
+    archive.store(tmp_path, day)
+    path = tmp_path / "ap250105.txt"
+    before = path.read_bytes()
+    staged = archive.stage(tmp_path, dataclasses.replace(day, title="Corrected"))
+    assert path.read_bytes() == before and staged.path == path
+    # a run killed now leaves a temporary the next run removes (open_spider)
+    assert archive.TEMPORARY.fullmatch(staged.temporary.name)
+    assert archive.commit(staged) == archive.WRITTEN
+    assert '"title": "Corrected"' in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ap250105.txt"]
+    assert archive.stage(tmp_path, dataclasses.replace(day, title="Corrected")) is None
+
+
+def test_with_a_worker_the_file_is_staged_there_and_no_thread_is_started(
+    day, spec, tmp_path
+) -> None:
+    """A thread beside the event loop takes the GIL from it at every system call."""
+    crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
+    workers = WorkerPool(1)
+    writer = WriteDayPipeline(tmp_path, crawler.stats, workers)
+    before = set(threading.enumerate())
+
+    async def scenario() -> set[threading.Thread]:
+        await writer.process_item(day)
+        return set(threading.enumerate()) - before
+
+    try:
+        assert asyncio.run(scenario()) == set()
+    finally:
+        workers.close()
+    assert workers.started == 1 and not workers.broken
+    assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
+    assert writer.stats.get_value("apod/written") == 1
+
+
+def test_a_worker_killed_after_staging_a_file_leaves_one_counted_file(day, tmp_path) -> None:
+    crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
+    workers = WorkerPool(1)
+    writer = WriteDayPipeline(tmp_path, crawler.stats, workers)
+
+    async def scenario() -> None:
+        worker = await workers.run(os.getpid)
+        # one batch: the worker stages the file, then dies before it answers
+        await asyncio.gather(
+            writer.process_item(day),
+            workers.run(os.kill, worker, signal.SIGKILL),
+            return_exceptions=True,
+        )
+
+    try:
+        asyncio.run(scenario())
+        writer.close_spider()
+    finally:
+        workers.close()
+    assert workers.broken
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ap250105.txt"]
+    assert writer.stats.get_value("apod/written") == 1
 
 
 def test_written_files_get_the_usual_mode(writer, day, tmp_path) -> None:

@@ -22,7 +22,7 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from apodscrape import errors, parse_page
-from apodscrape.pool import ParsePool
+from apodscrape.pool import WorkerPool
 from apodscrape.spiders.apod import ApodSpider
 from sitesim import ARCHIVE_PAGE, SiteSim, classic_page
 
@@ -50,13 +50,13 @@ def test_every_apod_error_comes_back_from_a_worker_intact(kind: type[Exception])
 
 
 @pytest.fixture
-def pool() -> Iterator[ParsePool]:
-    workers = ParsePool(1)
+def pool() -> Iterator[WorkerPool]:
+    workers = WorkerPool(1)
     yield workers
     workers.close()
 
 
-def test_a_worker_gives_what_parse_page_gives(pool: ParsePool, spec: Path) -> None:
+def test_a_worker_gives_what_parse_page_gives(pool: WorkerPool, spec: Path) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
     wrong = body.replace(b"2025 January 5", b"2025 January 6")
 
@@ -72,7 +72,7 @@ def test_a_worker_gives_what_parse_page_gives(pool: ParsePool, spec: Path) -> No
     assert pool.started and not pool.broken
 
 
-def test_calls_made_together_each_get_their_own_outcome(pool: ParsePool, spec: Path) -> None:
+def test_calls_made_together_each_get_their_own_outcome(pool: WorkerPool, spec: Path) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
     wrong = body.replace(b"2025 January 5", b"2025 January 6")
 
@@ -95,7 +95,7 @@ def _fails_unpicklably(*_args: Any) -> None:
     raise _Unpicklable()
 
 
-def test_an_exception_that_cannot_be_pickled_fails_its_call_alone(pool: ParsePool, spec) -> None:
+def test_an_exception_that_cannot_be_pickled_fails_its_call_alone(pool: WorkerPool, spec) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
 
     async def scenario() -> list[Any]:  # one batch: the bug's outcome travels with the others
@@ -112,7 +112,7 @@ def test_an_exception_that_cannot_be_pickled_fails_its_call_alone(pool: ParsePoo
     assert not pool.broken
 
 
-def test_a_call_that_cannot_be_sent_is_made_here(pool: ParsePool) -> None:
+def test_a_call_that_cannot_be_sent_is_made_here(pool: WorkerPool) -> None:
     lock = threading.Lock()  # cannot be pickled
 
     async def scenario() -> tuple[Any, Any]:
@@ -123,7 +123,7 @@ def test_a_call_that_cannot_be_sent_is_made_here(pool: ParsePool) -> None:
     assert not pool.broken
 
 
-def test_the_crawl_s_process_gets_no_thread_for_its_workers(pool: ParsePool, spec) -> None:
+def test_the_crawl_s_process_gets_no_thread_for_its_workers(pool: WorkerPool, spec) -> None:
     """A thread beside the event loop takes the GIL from it for every call."""
     body = (spec / "ap250105.reconstructed.html").read_bytes()
     before = set(threading.enumerate())
@@ -151,7 +151,7 @@ def _answer_of(size: int, delay: float) -> bytes:
     return b"r" * size
 
 
-def test_an_exception_that_cannot_be_rebuilt_fails_its_call_alone(pool: ParsePool) -> None:
+def test_an_exception_that_cannot_be_rebuilt_fails_its_call_alone(pool: WorkerPool) -> None:
     async def scenario() -> tuple[Any, Any]:
         failed = await asyncio.gather(pool.run(_fails_with_two_arguments), return_exceptions=True)
         return failed[0], await pool.run(os.getpid)
@@ -165,7 +165,7 @@ def _returns_a_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def test_a_result_that_cannot_be_sent_back_fails_its_call_alone(pool: ParsePool) -> None:
+def test_a_result_that_cannot_be_sent_back_fails_its_call_alone(pool: WorkerPool) -> None:
     async def scenario() -> list[Any]:  # one batch: the other calls keep their results
         calls = [pool.run(os.getpid), pool.run(_returns_a_lock), pool.run(os.getpid)]
         return await asyncio.gather(*calls, return_exceptions=True)
@@ -176,7 +176,7 @@ def test_a_result_that_cannot_be_sent_back_fails_its_call_alone(pool: ParsePool)
     assert not pool.broken
 
 
-def test_a_cancelled_call_leaves_the_rest_of_its_batch_its_outcome(pool: ParsePool) -> None:
+def test_a_cancelled_call_leaves_the_rest_of_its_batch_its_outcome(pool: WorkerPool) -> None:
     async def scenario() -> Any:
         await pool.run(os.getpid)
         first = asyncio.ensure_future(pool.run(os.getpid))
@@ -188,7 +188,7 @@ def test_a_cancelled_call_leaves_the_rest_of_its_batch_its_outcome(pool: ParsePo
     assert isinstance(asyncio.run(scenario()), int)
 
 
-def test_closing_while_both_ends_have_much_to_send_blocks_neither(pool: ParsePool) -> None:
+def test_closing_while_both_ends_have_much_to_send_blocks_neither(pool: WorkerPool) -> None:
     """The worker owes a 20 MB answer while 20 MB of the next batch wait to be sent: each
     end would wait to write until the other reads."""
 
@@ -204,7 +204,7 @@ def test_closing_while_both_ends_have_much_to_send_blocks_neither(pool: ParsePoo
     assert asyncio.run(asyncio.wait_for(scenario(), 60)) == (20_000_000, 20_000_000)
 
 
-def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, caplog) -> None:
+def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: WorkerPool, spec, caplog) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
 
     async def scenario() -> list[Any]:
@@ -215,11 +215,11 @@ def test_a_dead_worker_loses_no_parse_and_is_said_once(pool: ParsePool, spec, ca
         assert asyncio.run(scenario()) == [parse_page(body, URL)] * 3
     assert pool.broken
     assert [record.getMessage() for record in caplog.records] == [
-        "a parse worker died: parsing in the crawl's process from now on"
+        "a parse worker died: parsing and writing in the crawl's process from now on"
     ]
 
 
-def test_a_call_made_as_the_pool_closes_still_gets_its_outcome(pool: ParsePool, spec) -> None:
+def test_a_call_made_as_the_pool_closes_still_gets_its_outcome(pool: WorkerPool, spec) -> None:
     body = (spec / "ap250105.reconstructed.html").read_bytes()
 
     async def scenario() -> tuple[Any, Any]:
@@ -234,7 +234,7 @@ def test_a_call_made_as_the_pool_closes_still_gets_its_outcome(pool: ParsePool, 
 
 
 def test_no_worker_when_asked_for_none() -> None:
-    in_process = ParsePool(0)
+    in_process = WorkerPool(0)
     assert asyncio.run(in_process.run(os.getpid)) == os.getpid()
     assert not in_process.started
 

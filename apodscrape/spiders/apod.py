@@ -38,7 +38,7 @@ from ..plan import (
     parse_arguments,
     read_settings,
 )
-from ..pool import ParsePool
+from ..pool import WorkerPool
 from ..record import Day
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
@@ -92,14 +92,14 @@ class ApodSpider(scrapy.Spider):
         spider.api_fallback = spider.plan.source == AUTO
         # worker processes only for a run long enough to pay for starting them
         long_run = len(spider.plan.fetch) >= spider.config.parse_workers_min_days
-        spider.parser = ParsePool(spider.config.parse_workers if long_run else 0)
+        spider.workers = WorkerPool(spider.config.parse_workers if long_run else 0)
         return spider
 
     def closed(self, reason: str) -> None:
-        self.parser.close()
-        if self.parser.started:
-            self.crawler.stats.set_value("apod/parse_workers", self.parser.started)
-        if self.parser.broken:
+        self.workers.close()
+        if self.workers.started:
+            self.crawler.stats.set_value("apod/parse_workers", self.workers.started)
+        if self.workers.broken:
             self.crawler.stats.set_value("apod/parse_worker_died", 1)
         asked = self.plan.fetch + self.plan.skipped
         state = self.state
@@ -213,7 +213,7 @@ class ApodSpider(scrapy.Spider):
             self.missing(day)
             return []
         try:
-            return [await self.parser.run(parse_page, response.body, response.url)]
+            return [await self.workers.run(parse_page, response.body, response.url)]
         except WrongDayError as error:  # a page of another day: the move's landing page
             return list(self.moved_off_classic(day, str(error)))
         except ApodError as error:
@@ -283,7 +283,7 @@ class ApodSpider(scrapy.Spider):
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
-            return await self.parser.run(parse_page, response.body, response.url)
+            return await self.workers.run(parse_page, response.body, response.url)
         except ApodError as error:
             self.fail(day, str(error))
         except Exception as error:  # a bug, not the record: this day fails, the run goes on
@@ -313,7 +313,7 @@ class ApodSpider(scrapy.Spider):
         page_size: int | None,
     ) -> AsyncIterator[Any]:
         try:
-            records = await self.parser.run(parse_listing, response.body, response.url)
+            records = await self.workers.run(parse_listing, response.body, response.url)
         except Exception as error:  # not a list page, or a bug: its days are asked one by one
             said = str(error) if isinstance(error, ApodError) else _unexpected(error)
             outcome = self.list_fallback(pending, f"{response.url}: {said}")
