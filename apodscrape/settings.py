@@ -94,6 +94,10 @@ EXTENSIONS = {
 # A response gives one day (a list page up to 25): Scrapy starts this many item tasks for
 # each response, so its default of 100 is mostly overhead.
 CONCURRENT_ITEMS = 4
+# Answers waiting for their parse and their items (Scrapy's default: 5 MB): a busy parse
+# worker holds up downloads at about 200 classic pages (or one API list page), instead of
+# some 1,000 pages and 60 MB more of the crawl's memory
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,
     "apodscrape.pipelines.MediaPipeline": 400,  # only with -a media=1
