@@ -56,7 +56,8 @@ WRITTEN, UNCHANGED = "written", "unchanged"
 LOCK_NAME = ".apodscrape.lock"
 # What runs remember of the archive besides its files (see State).
 STATE_NAME = ".apodscrape-state.json"
-# What write_atomic leaves behind when a crash interrupts it (a day's file, the state).
+# What write_atomic leaves behind when a crash interrupts it (a day's file, the state), and
+# a day staged by a worker that died before its file was committed.
 TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{re.escape(STATE_NAME[1:])})\..+\.tmp")
 
 

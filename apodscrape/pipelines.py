@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,7 +29,7 @@ class WriteDayPipeline:
     In a long crawl the new file is staged by the spider's worker process (written and
     synced under a temporary name: archive.stage) and put in place here (archive.commit):
     the crawl's process has no thread to share its GIL with, and a worker that dies never
-    leaves a file in place that the run did not count.
+    leaves a file in place that the run did not count. Without a worker, a thread writes.
     """
 
     def __init__(self, output_dir: Path, stats: StatsCollector, workers: WorkerPool) -> None:
@@ -38,8 +39,10 @@ class WriteDayPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
-        # the apod spider's workers; outside its crawl (another spider, a test), this process
-        workers = getattr(crawler.spider, "workers", None) or WorkerPool(0)
+        # the apod spider's workers; outside its crawl (another spider, a test), none
+        workers = getattr(crawler.spider, "workers", None)
+        if not isinstance(workers, WorkerPool):
+            workers = WorkerPool(0)
         return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats, workers)
 
     def open_spider(self) -> None:
@@ -56,8 +59,11 @@ class WriteDayPipeline:
 
     async def process_item(self, item: Day) -> Day:
         try:
-            staged = await self.workers.run(archive.stage, self.output_dir, item)
-            outcome = archive.commit(staged)
+            if self.workers.in_process:  # a thread keeps the fsync off the event loop
+                outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
+            else:
+                staged = await self.workers.run(archive.stage, self.output_dir, item)
+                outcome = archive.commit(staged)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             self.stats.inc_value("apod/failed")
             logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))

@@ -60,9 +60,14 @@ class WorkerPool:
         self.batch: list[tuple[_Call, asyncio.Future[tuple[bool, Any]]]] = []
         self._running: list[_Worker] = []
 
+    @property
+    def in_process(self) -> bool:
+        """Whether calls are made in this process (no worker, or one died)."""
+        return not self.workers or self.broken
+
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         """function(*args), in a worker process if there is one."""
-        if not self.workers or self.broken:
+        if self.in_process:
             return function(*args)
         loop = asyncio.get_running_loop()
         if not self._running:
@@ -166,7 +171,8 @@ class _Worker:
         self.received += _BUFFER[:size]
         try:
             answers = _messages(self.received)
-        except Exception:  # an answer that cannot be read back: given up, as a dead worker
+        except Exception:  # an answer that cannot be read back: given up, as a dead worker,
+            self.process.kill()  # and stopped, so that it stages no file once given up
             self._died()
             return
         for outcomes in answers:

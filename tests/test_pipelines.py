@@ -8,9 +8,11 @@ import dataclasses
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from apodscrape import archive, parse_page
@@ -75,50 +77,69 @@ def test_a_staged_day_changes_nothing_a_reader_sees_until_it_is_committed(day, t
     assert archive.stage(tmp_path, dataclasses.replace(day, title="Corrected")) is None
 
 
-def test_with_a_worker_the_file_is_staged_there_and_no_thread_is_started(
-    day, spec, tmp_path
-) -> None:
-    """A thread beside the event loop takes the GIL from it at every system call."""
+@pytest.fixture
+def pooled(tmp_path: Path) -> Iterator[WriteDayPipeline]:
+    """The pipeline of a long crawl: one worker process."""
     crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
     workers = WorkerPool(1)
-    writer = WriteDayPipeline(tmp_path, crawler.stats, workers)
+    yield WriteDayPipeline(tmp_path, crawler.stats, workers)
+    workers.close()
+
+
+def _not_here(*_args: object) -> None:
+    raise AssertionError("a file was staged in the crawl's process")
+
+
+def test_with_a_worker_the_file_is_staged_there_and_no_thread_is_started(
+    pooled, day, spec, tmp_path, monkeypatch
+) -> None:
+    """A thread beside the event loop takes the GIL from it at every system call."""
+    monkeypatch.setattr(archive, "_filled_temporary", _not_here)  # not in the worker's import
     before = set(threading.enumerate())
 
     async def scenario() -> set[threading.Thread]:
-        await writer.process_item(day)
+        await pooled.process_item(day)
         return set(threading.enumerate()) - before
 
-    try:
-        assert asyncio.run(scenario()) == set()
-    finally:
-        workers.close()
-    assert workers.started == 1 and not workers.broken
+    assert asyncio.run(scenario()) == set()
+    assert pooled.workers.started == 1 and not pooled.workers.broken
     assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
-    assert writer.stats.get_value("apod/written") == 1
+    assert pooled.stats.get_stats() == {"apod/written": 1}
 
 
-def test_a_worker_killed_after_staging_a_file_leaves_one_counted_file(day, tmp_path) -> None:
-    crawler = get_crawler(settings_dict=project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
-    workers = WorkerPool(1)
-    writer = WriteDayPipeline(tmp_path, crawler.stats, workers)
+def _die_in_a_worker(crawl: int) -> None:
+    if os.getpid() != crawl:  # made again in the crawl's process once the worker is gone
+        os.kill(os.getpid(), signal.SIGKILL)
 
+
+def test_a_worker_killed_after_staging_a_file_leaves_one_counted_file(
+    pooled, day, tmp_path
+) -> None:
     async def scenario() -> None:
-        worker = await workers.run(os.getpid)
+        await pooled.workers.run(os.getpid)  # the worker is up
         # one batch: the worker stages the file, then dies before it answers
         await asyncio.gather(
-            writer.process_item(day),
-            workers.run(os.kill, worker, signal.SIGKILL),
-            return_exceptions=True,
+            pooled.process_item(day), pooled.workers.run(_die_in_a_worker, os.getpid())
         )
 
-    try:
-        asyncio.run(scenario())
-        writer.close_spider()
-    finally:
-        workers.close()
-    assert workers.broken
+    asyncio.run(scenario())
+    assert pooled.workers.broken
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 2 and archive.TEMPORARY.fullmatch(left[0]) and left[1] == "ap250105.txt"
+    pooled.close_spider()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ap250105.txt"]
-    assert writer.stats.get_value("apod/written") == 1
+    assert pooled.stats.get_stats() == {"apod/written": 1}
+
+
+def test_a_file_that_cannot_be_put_in_place_fails_its_day_alone(
+    pooled, day, tmp_path, caplog
+) -> None:
+    (tmp_path / "ap250105.txt").mkdir()  # staged by the worker, refused at the rename here
+    with pytest.raises(DropItem):
+        asyncio.run(pooled.process_item(day))
+    assert pooled.stats.get_stats() == {"apod/failed": 1}
+    assert "2025-01-05: failed: cannot write its file: Is a directory" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ap250105.txt"]  # no temporary
 
 
 def test_written_files_get_the_usual_mode(writer, day, tmp_path) -> None:
