@@ -8,10 +8,12 @@ import base64
 import email.utils
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -127,12 +129,20 @@ def test_only_the_hosts_a_run_was_pointed_at(crawler_settings, url, meta, allowe
             middleware.process_request(request)
 
 
+@pytest.fixture
+def spider_crawler(crawler_settings: dict) -> Iterator[Crawler]:
+    """A crawler with its apod spider, which holds the archive's lock until it is let go."""
+    crawler = get_crawler(ApodSpider, crawler_settings)
+    crawler.spider = crawler._create_spider(dates="2025-01-05")
+    yield crawler
+    crawler.spider.archive_lock.close()
+
+
 @pytest.mark.parametrize(
     "error", [CannotResolveHostError(), DownloadConnectionRefusedError(), DownloadTimeoutError()]
 )
-def test_a_host_that_fails_three_times_in_a_row_is_given_up(crawler_settings, error) -> None:
-    crawler = get_crawler(ApodSpider, crawler_settings)
-    crawler.spider = crawler._create_spider(dates="2025-01-05")
+def test_a_host_that_fails_three_times_in_a_row_is_given_up(spider_crawler, error) -> None:
+    crawler = spider_crawler
     middleware = UnreachableHostMiddleware.from_crawler(crawler)
     request = Request("http://127.0.0.1:8080/apod/ap250105.html")
     for _ in range(2):
@@ -144,10 +154,8 @@ def test_a_host_that_fails_three_times_in_a_row_is_given_up(crawler_settings, er
     assert crawler.stats.get_value("apod/unreachable/127.0.0.1") == 1
 
 
-def test_any_answer_counts_the_host_reachable_again(crawler_settings) -> None:
-    crawler = get_crawler(ApodSpider, crawler_settings)
-    crawler.spider = crawler._create_spider(dates="2025-01-05")
-    middleware = UnreachableHostMiddleware.from_crawler(crawler)
+def test_any_answer_counts_the_host_reachable_again(spider_crawler) -> None:
+    middleware = UnreachableHostMiddleware.from_crawler(spider_crawler)
     request = Request("http://127.0.0.1:8080/apod/ap250105.html")
     for _ in range(2):
         middleware.process_exception(request, DownloadTimeoutError())
@@ -171,9 +179,8 @@ class _Engine:
         self.unpaused += 1
 
 
-def test_overlapping_retry_after_waits_resume_the_crawl_once_the_last_ends(tmp_path) -> None:
-    crawler = get_crawler(ApodSpider, project_settings_dict(APOD_OUTPUT_DIR=str(tmp_path)))
-    crawler.spider = crawler._create_spider(dates="2025-01-05")
+def test_overlapping_retry_after_waits_resume_the_crawl_once_the_last_ends(spider_crawler) -> None:
+    crawler = spider_crawler
     crawler.engine = engine = _Engine()
     middleware = RetryAfterMiddleware.from_crawler(crawler)
     resumed_during_the_long_wait = []
