@@ -4,7 +4,7 @@ A spider that asks for each address of URLS_FILE (one a line) and yields one ite
 nothing else: no parse, no file, no capture. Scrapy with the crawl's own settings
 (apodscrape/settings.py: CONCURRENT_ITEMS, the Scrapy components it switches off) but none
 of apodscrape's components, and the politeness the bench's crawls switch off
-(POLITENESS_OFF) switched off here too. What the crawl does beyond Scrapy's per-request
+(bench/politeness.py) switched off here too. What the crawl does beyond Scrapy's per-request
 work is the gap between the two.
 """
 
@@ -19,12 +19,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
-POLITENESS_OFF = {
-    "DOWNLOAD_DELAY": 0,
-    "AUTOTHROTTLE_ENABLED": False,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    "ROBOTSTXT_OBEY": False,
-}
+from . import politeness
+
 COMPONENTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
 
 
@@ -36,7 +32,7 @@ def bare_settings() -> Settings:
     for name in COMPONENTS:
         kept = {path: order for path, order in settings[name].items() if order is None}
         settings.set(name, kept, priority="project")
-    settings.update(POLITENESS_OFF, priority="cmdline")
+    settings.update(politeness.OFF, priority="cmdline")
     return settings
 
 

@@ -48,17 +48,11 @@ from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
 from sitesim import STATS_PATH, archive_days
 
-from . import synthetic
+from . import politeness, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 23)  # the whole archive of rows 2 and 4
 ONE_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-POLITENESS_OFF = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "ROBOTSTXT_OBEY=False",
-]  # fmt: skip
 
 
 def corpus_dir() -> Path:
@@ -278,7 +272,7 @@ _STAT = re.compile(r"'([^']+)': (\d+)[,}]")
 
 def scrapy_crawl(sim: Simulator, output: Path, *arguments: str) -> Crawl:
     """`scrapy crawl apod` against the simulator, politeness off: time, peak RSS, stats."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, *POLITENESS_OFF]
+    command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments, *politeness.ARGUMENTS]
     command += ["-s", f"APOD_CLASSIC_URL={sim.url}/apod/"]
     command += ["-s", f"APOD_SCIENCE_URL={sim.url}/science/"]
     command += ["-s", f"APOD_OUTPUT_DIR={output}"]
@@ -306,9 +300,11 @@ def classic_span(sim: Simulator, output: Path, first: dt.date, last: dt.date) ->
     return scrapy_crawl(sim, output, *span)
 
 
-def bare_fetch(urls: list[str], concurrency: int = 16) -> float:
+def bare_fetch(
+    urls: list[str], concurrency: int = politeness.OFF["CONCURRENT_REQUESTS_PER_DOMAIN"]
+) -> float:
     """Seconds a bare aiohttp client takes to GET every URL, as many at once as the crawl
-    asks (CONCURRENT_REQUESTS_PER_DOMAIN=16): the fetch ceiling of the simulator."""
+    asks (CONCURRENT_REQUESTS_PER_DOMAIN): the fetch ceiling of the simulator."""
     import aiohttp
 
     async def fetch_all() -> None:
