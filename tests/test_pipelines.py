@@ -107,6 +107,22 @@ def test_with_a_worker_the_file_is_staged_there_and_no_thread_is_started(
     assert pooled.stats.get_stats() == {"apod/written": 1}
 
 
+def test_without_a_worker_a_thread_writes_not_the_event_loop(
+    writer, day, tmp_path, monkeypatch
+) -> None:
+    """A short run's fsync would hold up its downloads."""
+    store, writers = archive.store, []
+
+    def recorded(*args: object, **kwargs: object) -> str:
+        writers.append(threading.current_thread())
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(archive, "store", recorded)
+    _process(writer, day)
+    assert len(writers) == 1 and writers[0] is not threading.main_thread()
+    assert (tmp_path / "ap250105.txt").is_file()
+
+
 def _die_in_a_worker(crawl: int) -> None:
     if os.getpid() != crawl:  # made again in the crawl's process once the worker is gone
         os.kill(os.getpid(), signal.SIGKILL)
