@@ -106,5 +106,5 @@ def test_the_tools_cover_every_command() -> None:
     from apodscrape.__main__ import TOOLS
 
     assert sorted(TOOLS) == sorted(
-        ["convert", "check", "audit", "stats", "export", "rebuild", "site"]
+        ["convert", "check", "audit", "stats", "export", "rebuild", "site", "serve"]
     )

@@ -1,0 +1,452 @@
+"""The APOD API over an archive's catalog: NASA's v1 contract (GET /planetary/apod), search,
+full records, health; every answer JSON, every error v1's {"code", "msg", "service_version"}.
+
+Answers are kept per query string until the catalog changes (or US Eastern's day turns),
+each with its ETag, so that a repeated question costs a dictionary look-up, a CDN or a
+client cache can revalidate it (304), and a crawl's commit is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import gzip
+import hashlib
+import json
+import random
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..credits import asserts_copyright
+from ..days import today_eastern
+from ..markdown_text import plain_text
+from . import v1
+from .store import Store
+
+RATE_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining"]
+UNLIMITED = 1_000_000  # what the rate headers say where the operator set no limit
+GZIP_FROM = 1024  # bytes: smaller answers gain less than the work costs
+CACHE_BYTES = 64 * 1024 * 1024  # answers kept, at most (all dropped when full)
+SEARCH_FIELDS = ("q", "page", "per_page", "api_key")
+SEARCH_USAGE = "Allowed request fields for search method are '" + "', '".join(SEARCH_FIELDS) + "'"
+_WORD = re.compile(r"(\w+)(\*?)")
+
+
+@dataclass
+class Answer:
+    """One answer, as kept: status, JSON body and the caching headers that go with it."""
+
+    status: int
+    body: bytes
+    cache_control: str
+    last_modified: str | None = None
+    etag: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    _gzipped: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if self.status == 200:
+            self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
+
+
+def dumps(value: Any) -> bytes:
+    # v1 (Flask's jsonify) sorted the keys; clients see the same order
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def error(code: int, msg: str, **extra: str) -> Answer:
+    body = dumps({"code": code, "msg": msg, "service_version": v1.SERVICE_VERSION})
+    return Answer(code, body, "no-store", extra=extra)
+
+
+def gateway_error(status: int, code: str, message: str) -> Answer:
+    """api.nasa.gov's gateway answered key and rate errors in its own shape."""
+    return Answer(status, dumps({"error": {"code": code, "message": message}}), "no-store")
+
+
+def http_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
+
+
+def copyright_of(row: sqlite3.Row) -> str | None:
+    """v1's `copyright`: the names the credit says hold it, as plain text."""
+    if not row["copyright"]:
+        return None
+    credits = json.loads(row["credits"])
+    holders = [c for c in credits if asserts_copyright([c])] or credits
+    text = "; ".join(plain_text(c["text"]).strip() for c in holders)
+    return text or None
+
+
+def record(row: sqlite3.Row, query: v1.Query) -> dict[str, Any]:
+    """A day in v1's shape (and, with full=true, the rest of what the catalog knows)."""
+    media_type = row["media_type"].lower()
+    out: dict[str, Any] = {
+        "date": row["date"],
+        "title": row["title"],
+        "explanation": row["explanation_text"],
+        "media_type": media_type,
+        "service_version": v1.SERVICE_VERSION,
+    }
+    if row["image_url"]:
+        out["url"] = row["image_url"]
+    if row["hd_image_url"]:
+        out["hdurl"] = row["hd_image_url"]
+    if (holder := copyright_of(row)) is not None:
+        out["copyright"] = holder
+    if query.thumbs and media_type == "video" and row["thumbnail_url"]:
+        out["thumbnail_url"] = row["thumbnail_url"]
+    if query.concept_tags:
+        out["concepts"] = v1.CONCEPTS_OFF
+    if query.full:
+        out["apod_url"] = row["canonical_url"]
+        out["credit"] = [plain_text(line) for line in json.loads(row["credit"])]
+        out["credits"] = [
+            {"role": c["role"], "text": plain_text(c["text"])} for c in json.loads(row["credits"])
+        ]
+        out["keywords"] = json.loads(row["keywords"]) if row["keywords"] else None
+        if row["thumbnail_url"]:
+            out["thumbnail_url"] = row["thumbnail_url"]
+        for name in ("alt", "permalink"):
+            if row[name]:
+                out[name] = row[name]
+    return out
+
+
+def search_match(text: str) -> str:
+    """An FTS5 query of the words of `text`, each quoted (no operator syntax to get wrong),
+    all required; a word ending in * matches as a prefix."""
+    terms = [f'"{w}"*' if star else f'"{w}"' for w, star in _WORD.findall(text)[:32]]
+    return " ".join(terms)
+
+
+class RateLimit:
+    """At most `limit` answers per client (its api_key, else its address) per hour, in this
+    process; the headers tell the client where it stands."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self._window = 0
+        self._used: dict[str, int] = {}
+
+    def take(self, client: str) -> tuple[bool, dict[str, str]]:
+        if self.limit is None:
+            unlimited = str(UNLIMITED)
+            return True, {"X-RateLimit-Limit": unlimited, "X-RateLimit-Remaining": unlimited}
+        window = int(time.time() // 3600)
+        if window != self._window:
+            self._window, self._used = window, {}
+        used = self._used.get(client, 0) + 1
+        self._used[client] = used
+        remaining = max(0, self.limit - used)
+        headers = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(remaining)}
+        return used <= self.limit, headers
+
+
+class Service:
+    """The answers of one server process over one archive."""
+
+    def __init__(
+        self, archive: str | Path, rate_limit: int | None = None, api_keys: set[str] | None = None
+    ) -> None:
+        self.store = Store(archive)
+        self.rate = RateLimit(rate_limit)
+        self.api_keys = api_keys
+        self._state: tuple[Any, ...] = ()
+        self._cache: dict[tuple[str, str], Answer] = {}
+        self._cached_bytes = 0
+
+    # --- the way in -------------------------------------------------------------------------
+
+    def respond(self, request: Request, kind: str) -> Response:
+        fields_pairs = parse_qsl(request.url.query, keep_blank_values=True)
+        fields = v1.first_values(fields_pairs)
+        client = fields.get("api_key") or (request.client.host if request.client else "")
+        allowed, rate_headers = self.rate.take(client)
+        if self.api_keys is not None and (denied := self._check_key(fields.get("api_key"))):
+            answer = denied
+        elif not allowed:
+            answer = gateway_error(
+                429, "OVER_RATE_LIMIT", "You have exceeded your rate limit. Try again later."
+            )
+        else:
+            answer = self._answer(kind, request.url.query, fields)
+        return self._response(request, answer, rate_headers)
+
+    def _check_key(self, key: str | None) -> Answer | None:
+        if not key:
+            return gateway_error(403, "API_KEY_MISSING", "No api_key was supplied.")
+        if key not in (self.api_keys or ()):
+            return gateway_error(403, "API_KEY_INVALID", "An invalid api_key was supplied.")
+        return None
+
+    def _answer(self, kind: str, query: str, fields: dict[str, str]) -> Answer:
+        try:
+            today = today_eastern()
+            state = (self.store.version(), today)
+            if state != self._state:
+                self._state, self._cache, self._cached_bytes = state, {}, 0
+            key = (kind, query)
+            if (answer := self._cache.get(key)) is not None:
+                return answer
+            with self.store.snapshot():
+                answer, keep = self._compute(kind, fields, today)
+        except sqlite3.Error as failure:
+            return error(503, f"The archive's catalog cannot be read now: {failure}")
+        if keep:
+            if self._cached_bytes + len(answer.body) > CACHE_BYTES:
+                self._cache, self._cached_bytes = {}, 0
+            self._cache[key] = answer
+            self._cached_bytes += len(answer.body)
+        return answer
+
+    def _compute(self, kind: str, fields: dict[str, str], today: dt.date) -> tuple[Answer, bool]:
+        """The answer to a request, and whether it may be kept (a random one may not)."""
+        try:
+            if kind == "search":
+                return self._search(fields), True
+            if kind == "health":
+                return self._health(today), False
+            query = v1.parse(fields, today)
+            if query.kind == "count":
+                return self._count(query), False
+            if query.kind == "range":
+                return self._range(query, today), True
+            return self._date(query, today), True
+        except v1.V1Error as failure:
+            return error(failure.code, failure.msg), True
+
+    # --- the answers ------------------------------------------------------------------------
+
+    def _date(self, query: v1.Query, today: dt.date) -> Answer:
+        if query.date is None:  # the newest day published, in APOD's own time zone
+            row = self.store.newest(today)
+            if row is None:
+                return error(404, f"No data available for date: {today.isoformat()}")
+            return Answer(
+                200, dumps(record(row, query)), "public, max-age=60", http_date(row["changed_at"])
+            )
+        row = self.store.day(query.date)
+        if row is None:
+            return self._absent(query.date)
+        return Answer(
+            200,
+            dumps(record(row, query)),
+            freshness(query.date, today),
+            http_date(row["changed_at"]),
+        )
+
+    def _absent(self, date: dt.date) -> Answer:
+        """A day the archive lacks: one APOD never had (404, as v1), or one a run failed
+        to fetch (503 with its reason: it may come)."""
+        outcome = self.store.last_outcome(date)
+        if outcome is not None and outcome["outcome"] == "failed":
+            reason = outcome["reason"] or "no reason recorded"
+            return error(
+                503,
+                f"The archive has no copy of {date.isoformat()} yet: its last run failed"
+                f" ({reason}) at {outcome['at']}. Try again later.",
+                **{"Retry-After": "3600"},
+            )
+        return error(404, f"No data available for date: {date.isoformat()}")
+
+    def _range(self, query: v1.Query, today: dt.date) -> Answer:
+        assert query.start is not None and query.end is not None
+        rows = self.store.span(query.start, query.end)
+        body = dumps([record(row, query) for row in rows])
+        changed = max((row["changed_at"] for row in rows), default=None)
+        return Answer(200, body, freshness(query.end, today), http_date(changed))
+
+    def _count(self, query: v1.Query) -> Answer:
+        dates = self.store.dates()
+        chosen = random.sample(dates, min(query.count, len(dates)))
+        rows = self.store.some(chosen)
+        body = dumps([record(row, query) for row in rows])
+        changed = max((row["changed_at"] for row in rows), default=None)
+        return Answer(200, body, "no-store", http_date(changed))
+
+    def _search(self, fields: dict[str, str]) -> Answer:
+        if any(key not in SEARCH_FIELDS for key in fields):
+            raise v1.V1Error(400, f"Bad Request: incorrect field passed. {SEARCH_USAGE}")
+        text = fields.get("q", "")
+        match = search_match(text)
+        if not match:
+            raise v1.V1Error(400, "Bad Request: q must hold at least one word to search for.")
+        page = _bounded(fields, "page", 1, 1, 1000)
+        per_page = _bounded(fields, "per_page", 10, 1, 100)
+        total, rows = self.store.search(match, per_page, (page - 1) * per_page)
+        hits = [
+            {
+                "date": row["date"],
+                "title": row["title"],
+                "media_type": row["media_type"].lower(),
+                "url": row["image_url"],
+                "snippet": row["snippet"],
+                "score": round(-row["rank"], 3),
+            }
+            for row in rows
+        ]
+        body = dumps(
+            {
+                "q": text,
+                "total": total,
+                "page": page,
+                "per_page": per_page,
+                "results": hits,
+                "service_version": v1.SERVICE_VERSION,
+            }
+        )
+        return Answer(200, body, "public, max-age=60", http_date(self.store.last_changed()))
+
+    def _health(self, today: dt.date) -> Answer:
+        facts = self.store.health()
+        newest = facts["newest"]
+        behind = (today - dt.date.fromisoformat(newest)).days if newest else None
+        facts.update(
+            status="ok" if behind is not None and behind <= 1 else "stale",
+            today_eastern=today.isoformat(),
+            days_behind=behind,
+            last_changed=self.store.last_changed(),
+            service_version=v1.SERVICE_VERSION,
+        )
+        return Answer(200, dumps(facts), "no-cache", http_date(self.store.last_changed()))
+
+    # --- the way out ------------------------------------------------------------------------
+
+    def _response(self, request: Request, answer: Answer, rate: dict[str, str]) -> Response:
+        headers = {**rate, **answer.extra, "Cache-Control": answer.cache_control}
+        if answer.etag is None:
+            return Response(answer.body, answer.status, headers, "application/json")
+        headers["ETag"] = answer.etag
+        headers["Vary"] = "Accept-Encoding"
+        if answer.last_modified:
+            headers["Last-Modified"] = answer.last_modified
+        if not_modified(request, answer):
+            return Response(b"", 304, headers)
+        body = answer.body
+        if len(body) >= GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
+            body = answer.gzipped()
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, 200, headers, "application/json")
+
+
+def freshness(last: dt.date, today: dt.date) -> str:
+    """How long caches may keep an answer: a minute while its days may still come or
+    change (the newest two), an hour for older ones (a rebuild may still correct them)."""
+    return "public, max-age=60" if last >= today - dt.timedelta(days=1) else "public, max-age=3600"
+
+
+def _bounded(fields: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = fields.get(name)
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise v1.V1Error(400, f"Bad Request: {name} must be a whole number from {low} to {high}.")
+    return value
+
+
+def not_modified(request: Request, answer: Answer) -> bool:
+    """Whether a conditional GET or HEAD already holds this answer (RFC 9110: If-None-Match
+    wins over If-Modified-Since)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if (tags := request.headers.get("if-none-match")) is not None:
+        held = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
+        return "*" in held or answer.etag in held
+    since = request.headers.get("if-modified-since")
+    if since and answer.last_modified:
+        try:
+            return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(
+                answer.last_modified
+            )
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
+
+
+def create_app(
+    archive: str | Path,
+    site: str | Path | None = None,
+    rate_limit: int | None = None,
+    api_keys: set[str] | None = None,
+) -> Starlette:
+    """The ASGI application over `archive` (and the static site `site`, if given)."""
+    service = Service(archive, rate_limit, api_keys)
+
+    async def apod(request: Request) -> Response:
+        return service.respond(request, "apod")
+
+    async def search(request: Request) -> Response:
+        return service.respond(request, "search")
+
+    async def health(request: Request) -> Response:
+        return service.respond(request, "health")
+
+    async def nothing_here(request: Request, failure: Exception) -> Response:
+        status = failure.status_code if isinstance(failure, HTTPException) else 404
+        if status == 405:
+            answer = error(405, f"Method {request.method} not allowed: ask with GET or HEAD.")
+        else:
+            answer = error(404, f"Sorry, Nothing at this URL. {v1.USAGE}")
+        return Response(
+            answer.body, answer.status, {"Cache-Control": "no-store"}, "application/json"
+        )
+
+    async def broken(request: Request, failure: Exception) -> Response:
+        # never a traceback to the client: v1's own words for a failure of ours
+        answer = error(500, "Internal Service Error")
+        return Response(answer.body, 500, {"Cache-Control": "no-store"}, "application/json")
+
+    routes: list[Route | Mount] = []
+    for path in ("/planetary/apod", "/v1/apod/", "/v1/apod"):
+        routes.append(Route(path, apod, methods=["GET"]))
+    routes.append(Route("/planetary/apod/search", search, methods=["GET"]))
+    routes.append(Route("/health", health, methods=["GET"]))
+    if site is not None:
+        routes.append(Mount("/", StaticFiles(directory=site, html=True)))
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "HEAD", "OPTIONS"],
+                allow_headers=["*"],
+                expose_headers=RATE_HEADERS,
+                max_age=86400,
+            )
+        ],
+        exception_handlers={HTTPException: nothing_here, Exception: broken},
+    )
