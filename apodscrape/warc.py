@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -42,6 +42,16 @@ RUN_STAMP = "%Y%m%dT%H%M%S%fZ"
 class Capture:
     url: str
     body: bytes
+    offset: int = -1  # where its record starts in its WARC file (-1: not read from one)
+    fetched_at: str = ""  # the record's WARC-Date
+
+
+class Where(NamedTuple):
+    """Where a day's capture is kept: its WARC file's name, the record's offset, its date."""
+
+    warc_file: str
+    warc_offset: int
+    fetched_at: str
 
 
 class CaptureWriter:
@@ -92,13 +102,17 @@ def _captures_of(path: Path) -> Iterator[Capture]:
     """The 200 responses of one WARC file, in the order written."""
     with path.open("rb") as file:
         try:
-            for record in ArchiveIterator(file):
+            records = ArchiveIterator(file)
+            for record in records:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 if record.http_headers.get_statuscode() != "200":
                     continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                yield Capture(url, record.content_stream().read())
+                headers = record.rec_headers
+                body = record.content_stream().read()
+                offset = records.get_record_offset()
+                date = headers.get_header("WARC-Date") or ""
+                yield Capture(headers.get_header("WARC-Target-URI"), body, offset, date)
         except (ArchiveLoadFailed, EOFError, OSError) as error:
             # the last record of a run that was killed while writing it
             logger.warning("%s: stopped reading at a damaged record (%s)", path.name, error)
@@ -109,6 +123,7 @@ class Captured:
     """What a directory of captures gives: the newest record of each day."""
 
     days: dict[dt.date, Day] = field(default_factory=dict)
+    where: dict[dt.date, Where] = field(default_factory=dict)  # each day's capture
     captures: int = 0
     passed_over: list[str] = field(default_factory=list)  # why a capture gave no day
 
@@ -121,12 +136,14 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
     paths = warc_files(directory)
     stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
     kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
-    for path, result in _days_of_all(((p, c) for p in paths for c in _captures_of(p)), jobs):
+    tagged = ((p, c) for p in paths for c in _captures_of(p))
+    for path, where, result in _days_of_all(tagged, jobs):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
         else:
             found.days.update((day.date, day) for day in result)
+            found.where.update((day.date, where) for day in result)
             kept[path] += _dated_facts(result)
     for path in paths:
         keep_facts(path, kept[path], stamps[path])
@@ -144,7 +161,7 @@ def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
     stamps = {path: _stamp(path) for path in todo}
     fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
     tagged = ((path, capture) for path in todo for capture in _captures_of(path))
-    for path, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
+    for path, _, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
         if not isinstance(result, str):
             fresh[path] += _dated_facts(result)
     for path in todo:
@@ -249,7 +266,7 @@ def _kept_path(path: Path) -> Path:
 def _stamp(path: Path) -> dict[str, Any]:
     """What a kept parse must match: the file's size and time, and this parser."""
     status = path.stat()
-    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": _PARSER_VERSION}
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": PARSER_VERSION}
 
 
 # What a parse depends on: the parser and the modules of the core it uses.
@@ -269,7 +286,7 @@ def _digest_of_parser() -> str:
 
 # taken at import: a long crawl stamps what it parsed with the parser it ran, even if the
 # code on disk changes meanwhile
-_PARSER_VERSION = _digest_of_parser()
+PARSER_VERSION = _digest_of_parser()
 
 
 def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
@@ -308,7 +325,7 @@ _CHUNK = 64  # captures handed to a worker process at a time
 
 def _days_of_all(
     found: Iterable[tuple[Path, Capture]], jobs: int
-) -> Iterator[tuple[Path, list[Day] | str]]:
+) -> Iterator[tuple[Path, Where, list[Day] | str]]:
     if jobs <= 1:
         yield from map(_tagged_days_of, found)
         return
@@ -316,6 +333,6 @@ def _days_of_all(
         yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
 
 
-def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Path, list[Day] | str]:
+def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Path, Where, list[Day] | str]:
     path, capture = tagged
-    return path, days_of(capture)
+    return path, Where(path.name, capture.offset, capture.fetched_at), days_of(capture)

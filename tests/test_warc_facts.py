@@ -99,7 +99,7 @@ def test_a_changed_file_or_parser_is_parsed_again(captured: Path, parses: list[s
     assert len(parses) == 3
     parses.clear()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(warc, "_PARSER_VERSION", "another parser")
+        patch.setattr(warc, "PARSER_VERSION", "another parser")
         warc.newest_facts(captured)
     assert len(parses) == 3
 

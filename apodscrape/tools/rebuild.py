@@ -1,8 +1,10 @@
-"""rebuild [--warc DIR] [--out DIR]: every day's file again from the raw captures, offline.
+"""rebuild [--warc DIR] [--out DIR]: every day's file again from the raw captures, offline,
+and the archive's catalog from its files and captures.
 
-For when the parser improves: no request is made. The newest capture of a day wins; a
-capture that gives no day (a landing page, an error) is reported and passed over. What
-each WARC file gave is kept beside it (warc.newest_days): the next export parses nothing.
+For when the parser improves, or the catalog is lost or damaged: no request is made. The
+newest capture of a day wins; a capture that gives no day (a landing page, an error) is
+reported and passed over. What each WARC file gave is kept beside it (warc.newest_days):
+the next export parses nothing. A catalog that cannot be used is moved aside, not deleted.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .. import archive
+from .. import archive, catalog
 from ..errors import ApodError
 from ..warc import newest_days
 
@@ -52,9 +54,19 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
         else:
             unchanged += 1
     os.sync()  # one flush for the whole rebuild instead of one per file
+    db, aside = catalog.open_anew(out)
+    if aside is not None:
+        print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
+    try:
+        built = catalog.build(db, out, found)
+    finally:
+        db.close()
+    for reason in built.unreadable:
+        print(f"not catalogued: {reason}", file=sys.stderr)
     print(
         f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
-        f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day",
+        f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day; "
+        f"{built.days} days catalogued in {catalog.catalog_path(out)}",
         file=sys.stderr,
     )
     return 0

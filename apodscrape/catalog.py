@@ -1,0 +1,438 @@
+"""The archive's catalog: one SQLite database beside the day files (ARCHIVE/catalog.sqlite)
+holding everything apodscrape knows beyond them: each day's full record, every run and the
+outcome of every day it was asked for, the media downloaded, a full-text index.
+
+The day files stay the contract (FORMAT.md); the catalog is true of them (each row holds its
+file's checksum) and can always be built again from them and the raw captures (`build`,
+which `rebuild` runs). WAL journal: readers (the API, the site, `sqlite3`) never block a
+writer, and a crash at any moment leaves a database that opens. No Scrapy here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import archive, days
+from .errors import ApodError
+from .markdown_text import plain_text
+from .media import media_type, thumbnail
+from .record import Day
+from .warc import PARSER_VERSION, Captured, Where
+
+CATALOG_NAME = "catalog.sqlite"
+APPLICATION_ID = 1095716676  # 'APOD': a foreign SQLite file is told apart
+SCHEMA_VERSION = 1
+# what tells how to make a catalog again, in every error about one
+REBUILD = "python -m apodscrape rebuild --out {directory}"
+
+# The agreed schema (docs/catalog.md): columns may be added, none renamed or dropped.
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE days (
+  date TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  canonical_url TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  image_url TEXT,
+  hd_image_url TEXT,
+  thumbnail_url TEXT,
+  credit TEXT NOT NULL,
+  credits TEXT NOT NULL,
+  copyright INTEGER,
+  explanation TEXT NOT NULL,
+  explanation_text TEXT NOT NULL,
+  keywords TEXT,
+  alt TEXT,
+  permalink TEXT,
+  source_damaged INTEGER NOT NULL DEFAULT 0,
+  source TEXT,
+  source_url TEXT,
+  warc_file TEXT,
+  warc_offset INTEGER,
+  raw_sha256 TEXT,
+  file_sha256 TEXT NOT NULL,
+  parser_version TEXT,
+  fetched_at TEXT,
+  changed_at TEXT NOT NULL,
+  credit_text TEXT NOT NULL,
+  file_size INTEGER NOT NULL,
+  file_mtime_ns INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  command TEXT NOT NULL,
+  arguments TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  exit_status INTEGER,
+  counts TEXT,
+  warc_file TEXT
+);
+CREATE TABLE outcomes (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  date TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (run_id, date)
+);
+CREATE INDEX outcomes_by_date ON outcomes(date, run_id);
+CREATE TABLE media (
+  date TEXT NOT NULL,
+  url TEXT NOT NULL,
+  path TEXT,
+  size INTEGER,
+  sha256 TEXT,
+  status TEXT NOT NULL,
+  reason TEXT,
+  at TEXT NOT NULL,
+  PRIMARY KEY (date, url)
+);
+CREATE VIRTUAL TABLE days_fts USING fts5(
+  date UNINDEXED, title, explanation, credit, tokenize='porter unicode61'
+);
+CREATE TRIGGER days_fts_insert AFTER INSERT ON days BEGIN
+  INSERT INTO days_fts (rowid, date, title, explanation, credit)
+  VALUES (new.rowid, new.date, new.title, new.explanation_text, new.credit_text);
+END;
+CREATE TRIGGER days_fts_delete AFTER DELETE ON days BEGIN
+  DELETE FROM days_fts WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER days_fts_update AFTER UPDATE ON days
+WHEN old.title IS NOT new.title OR old.explanation_text IS NOT new.explanation_text
+  OR old.credit_text IS NOT new.credit_text OR old.date IS NOT new.date
+BEGIN
+  DELETE FROM days_fts WHERE rowid = old.rowid;
+  INSERT INTO days_fts (rowid, date, title, explanation, credit)
+  VALUES (new.rowid, new.date, new.title, new.explanation_text, new.credit_text);
+END;
+"""
+
+# days' columns in the order day_row gives them
+DAY_COLUMNS = (
+    "date", "title", "canonical_url", "media_type", "image_url", "hd_image_url",
+    "thumbnail_url", "credit", "credits", "copyright", "explanation", "explanation_text",
+    "keywords", "alt", "permalink", "source_damaged", "source", "source_url", "warc_file",
+    "warc_offset", "raw_sha256", "file_sha256", "parser_version", "fetched_at", "changed_at",
+    "credit_text", "file_size", "file_mtime_ns",
+)  # fmt: skip
+_PUT_DAY = (
+    f"INSERT INTO days ({', '.join(DAY_COLUMNS)}) VALUES ({', '.join('?' * len(DAY_COLUMNS))})"
+    " ON CONFLICT (date) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in DAY_COLUMNS[1:] if name != "changed_at")
+    # an unchanged file keeps the time it last changed
+    + ", changed_at = CASE WHEN days.file_sha256 = excluded.file_sha256"
+    " THEN days.changed_at ELSE excluded.changed_at END"
+)
+
+
+class CatalogError(ApodError):
+    """A catalog that cannot be used (damaged, foreign, newer): says how to make it again."""
+
+
+def catalog_path(directory: str | os.PathLike[str]) -> Path:
+    """Where an archive keeps its catalog."""
+    return Path(directory) / CATALOG_NAME
+
+
+def now() -> str:
+    """The time now as the catalog writes times: ISO 8601 UTC to the second."""
+    return iso_time(dt.datetime.now(dt.UTC))
+
+
+def iso_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_catalog(directory: str | os.PathLike[str]) -> sqlite3.Connection:
+    """The archive's catalog opened for writing (created if there is none yet), checked:
+    CatalogError, naming the command that makes it again, if the file there is damaged,
+    foreign or of a newer version. The connection is in autocommit: write in
+    `transaction(db)`. The caller holds the archive (archive.lock): one writer at a time."""
+    path = catalog_path(directory)
+    _refuse_symlink(path, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise _unusable(directory, f"cannot be opened ({error})") from None
+    try:
+        if _check(db, directory):
+            _create(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses no committed row
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def open_anew(directory: str | os.PathLike[str]) -> tuple[sqlite3.Connection, Path | None]:
+    """The catalog opened for writing as open_catalog does, but one that cannot be used is
+    moved aside (with its journal files: CATALOG_NAME.unusable-TIME...) and a new one made:
+    what `rebuild` does. Returns the catalog and where the unusable one went (or None)."""
+    try:
+        return open_catalog(directory), None
+    except CatalogError:
+        path = catalog_path(directory)
+        if path.is_symlink():
+            raise
+        aside = path.with_name(f"{path.name}.unusable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}")
+        for suffix in ("", "-wal", "-shm"):  # an old WAL must never meet the new database
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+        return open_catalog(directory), aside
+
+
+def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
+    """The archive's catalog opened read-only (any number of readers, in any processes,
+    while a crawl writes: WAL): CatalogError if there is none or it cannot be used."""
+    path = catalog_path(directory)
+    _refuse_symlink(path, directory)
+    if not path.is_file():
+        raise CatalogError(
+            f"{directory} has no catalog ({CATALOG_NAME}); build it: "
+            + REBUILD.format(directory=directory)
+        )
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise _unusable(directory, f"cannot be opened ({error})") from None
+    try:
+        db.execute("PRAGMA busy_timeout = 5000")
+        if _check(db, directory):
+            raise _unusable(directory, "is empty")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _refuse_symlink(path: Path, directory: str | os.PathLike[str]) -> None:
+    if path.is_symlink():
+        raise _unusable(directory, "is a symbolic link (apodscrape never writes through one)")
+
+
+def _unusable(directory: str | os.PathLike[str], why: str) -> CatalogError:
+    path = catalog_path(directory)
+    return CatalogError(f"{path} {why}; build it again: {REBUILD.format(directory=directory)}")
+
+
+def _check(db: sqlite3.Connection, directory: str | os.PathLike[str]) -> bool:
+    """Whether the database is empty (to be created); CatalogError unless it is ours."""
+    try:
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        objects = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if application == 0 and version == 0 and objects == 0:
+            return True
+        if application != APPLICATION_ID:
+            raise _unusable(directory, "is not an apodscrape catalog (another SQLite database)")
+        if version > SCHEMA_VERSION:
+            raise _unusable(directory, f"is of a newer apodscrape (schema {version})")
+        found = db.execute("PRAGMA quick_check").fetchall()
+        if found != [("ok",)]:
+            raise _unusable(directory, f"is damaged ({found[0][0]})")
+    except sqlite3.DatabaseError as error:
+        raise _unusable(directory, f"is damaged or not a database ({error})") from None
+    return False
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode = WAL")
+    with transaction(db):
+        for statement in _statements(SCHEMA):
+            db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script (executescript would commit the transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed whole at the end, rolled back on an exception."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+# --- days -----------------------------------------------------------------------------------
+
+
+class FileStamp(NamedTuple):
+    """A day file as the catalog knows it: its bytes' checksum, size and modification time."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def stamp_file(path: Path, data: bytes | None = None) -> FileStamp:
+    """The stamp of a day file (`data`: its bytes, when the caller has them)."""
+    status = path.stat()
+    if data is None:
+        data = path.read_bytes()
+    return FileStamp(hashlib.sha256(data).hexdigest(), status.st_size, status.st_mtime_ns)
+
+
+def day_row(
+    day: Day,
+    file: FileStamp,
+    where: Where | None = None,
+    parser_version: str | None = PARSER_VERSION,
+) -> tuple[Any, ...]:
+    """A day's row of `days`, in DAY_COLUMNS order. `where`: the capture it was read from
+    (None for a day known only from its file, whose Day has no source)."""
+    changed = dt.datetime.fromtimestamp(file.mtime_ns / 1e9, dt.UTC)
+    return (
+        day.date.isoformat(),
+        day.title,
+        day.canonical_url,
+        day.media_type,
+        day.image_url,
+        day.hd_image_url,
+        day.thumbnail_url,
+        _json(day.credit),
+        _json(day.credits),
+        None if day.copyright is None else int(day.copyright),
+        day.explanation,
+        day.explanation_text,
+        None if day.keywords is None else _json(day.keywords),
+        None,  # alt: not read from the pages yet
+        None,  # permalink: not read from the pages yet
+        0,  # source_damaged: not read from the pages yet
+        day.source or None,
+        day.source_url or None,
+        where.warc_file if where else None,
+        where.warc_offset if where and where.warc_offset >= 0 else None,
+        day.raw_sha256 or None,
+        file.sha256,
+        parser_version if day.source else None,
+        (where.fetched_at or None) if where else None,
+        iso_time(changed),
+        "\n".join(plain_text(line) for line in day.credit),
+        file.size,
+        file.mtime_ns,
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def put_days(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Put day rows (day_row) into `days`, replacing each day's row; days_fts follows (its
+    triggers). Call it in a transaction."""
+    db.executemany(_PUT_DAY, rows)
+
+
+def put_day(
+    db: sqlite3.Connection,
+    day: Day,
+    file: FileStamp,
+    where: Where | None = None,
+    parser_version: str | None = PARSER_VERSION,
+) -> None:
+    """Put one day's full record into `days` (and `days_fts`), in its own transaction."""
+    with transaction(db):
+        put_days(db, [day_row(day, file, where, parser_version)])
+
+
+def day_of_file(record: dict[str, Any], captured: Day | None) -> Day:
+    """The Day a catalog row holds for a day file (archive.read_day's record): the file's
+    fields, and what only a capture tells (media type, hi-res, keywords, source...) from
+    the day's newest capture, if there is one; without, what the file itself shows."""
+    fields = {
+        "title": record["title"],
+        "canonical_url": record["canonicalUrl"],
+        "image_url": record["imageUrl"],
+        "credit": record["credit"],
+        "explanation": record["explanation"],
+    }
+    if captured is not None:
+        if all(getattr(captured, name) == value for name, value in fields.items()):
+            return captured
+        return dataclasses.replace(captured, **fields)  # derived fields read again
+    kind = media_type(record["imageUrl"])
+    return Day(
+        date=record["date"],
+        media_type=kind,
+        hd_image_url=None,
+        keywords=None,
+        source="",
+        thumbnail_url=thumbnail(kind, record["imageUrl"]),
+        **fields,
+    )
+
+
+@dataclasses.dataclass
+class Built:
+    """What `build` did to a catalog."""
+
+    days: int = 0  # day files catalogued
+    from_captures: int = 0  # ... with a capture of the day
+    removed: int = 0  # rows whose file is gone
+    unreadable: list[str] = dataclasses.field(default_factory=list)  # files not catalogued
+
+
+def build(
+    db: sqlite3.Connection, directory: str | os.PathLike[str], captured: Captured | None = None
+) -> Built:
+    """Make the catalog's `days` true of an archive's day files: a row for each file that
+    reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
+    from `captured`, warc.newest_days), no row for a day without a file. One transaction."""
+    found = Built()
+    rows = []
+    captured = captured or Captured()
+    for day, path in archive.archive_files(directory):
+        try:
+            data = path.read_bytes()
+            record = archive.read_day(day, path)
+            file = stamp_file(path, data)
+        except (ApodError, OSError) as error:
+            found.unreadable.append(str(error))
+            continue
+        source = captured.days.get(day)
+        rows.append(day_row(day_of_file(record, source), file, captured.where.get(day)))
+        found.days += 1
+        found.from_captures += source is not None
+    with transaction(db):
+        kept = {row[0] for row in rows}
+        gone = [(date,) for (date,) in db.execute("SELECT date FROM days") if date not in kept]
+        db.executemany("DELETE FROM days WHERE date = ?", gone)
+        found.removed = len(gone)
+        put_days(db, rows)
+    return found
+
+
+def archived(db: sqlite3.Connection) -> set[dt.date]:
+    """The days the catalog has a row for."""
+    return {dt.date.fromisoformat(date) for (date,) in db.execute("SELECT date FROM days")}
+
+
+def day_file_name(date: str) -> str:
+    """The day file of a row's date (apYYMMDD.txt)."""
+    return f"{days.stem(dt.date.fromisoformat(date))}.txt"

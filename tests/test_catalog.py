@@ -1,0 +1,270 @@
+"""The catalog (ARCHIVE/catalog.sqlite): made from an archive's day files and its raw
+captures (real pages of the corpus), checked when opened, read while it is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from apodscrape import archive, catalog, warc
+from apodscrape.__main__ import main
+from apodscrape.catalog import CatalogError
+from apodscrape.record import CLASSIC, SCIENCE
+from apodscrape.tools.convert import url_of
+
+from .archives import a_day, write_days
+
+
+def capture_corpus(corpus: Path, directory: Path) -> Path:
+    """An archive of the corpus's classic pages and API records, as a crawl keeps them: one
+    WARC file of the raw answers, each day's file written from its newest capture."""
+    writer = warc.CaptureWriter(archive.warc_dir(directory))
+    saved = sorted((corpus / "classic").glob("ap*.html"))
+    saved += sorted((corpus / "science").glob("apod-basic-[0-9]*.json"))
+    for path in saved:
+        writer.write(url_of(path), 200, [("Content-Type", "text/html")], path.read_bytes())
+    writer.close()
+    for day in warc.newest_days(archive.warc_dir(directory)).days.values():
+        archive.store(directory, day, sync=False)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def corpus_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus's captures and their day files, with the catalog built from both (tests
+    that change it copy it first)."""
+    directory = capture_corpus(corpus, tmp_path_factory.mktemp("catalogued"))
+    db = catalog.open_catalog(directory)
+    catalog.build(db, directory, warc.newest_days(archive.warc_dir(directory)))
+    db.close()
+    return directory
+
+
+def rows(db: sqlite3.Connection, query: str = "SELECT * FROM days ORDER BY date") -> list[dict]:
+    cursor = db.execute(query)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
+def test_build_gives_a_row_for_each_day_file_with_its_capture(corpus_archive: Path) -> None:
+    db = catalog.open_readonly(corpus_archive)
+    found = rows(db)
+    files = archive.archive_files(corpus_archive)
+    assert [row["date"] for row in found] == [day.isoformat() for day, _ in files]
+    captured = warc.newest_days(archive.warc_dir(corpus_archive))
+    for row, (day, path) in zip(found, files, strict=True):
+        record = archive.read_day(day, path)
+        parsed = captured.days[day]
+        assert row["title"] == record["title"] == parsed.title
+        assert json.loads(row["credit"]) == record["credit"]
+        assert row["explanation"] == record["explanation"]
+        assert row["explanation_text"] == parsed.explanation_text
+        assert json.loads(row["credits"]) == parsed.credits
+        assert row["media_type"] == parsed.media_type
+        assert row["hd_image_url"] == parsed.hd_image_url
+        assert row["source"] == parsed.source in (CLASSIC, SCIENCE)
+        assert row["raw_sha256"] == parsed.raw_sha256
+        assert row["parser_version"] == warc.PARSER_VERSION
+        assert row["file_sha256"] == catalog.stamp_file(path).sha256
+        keywords = None if row["keywords"] is None else json.loads(row["keywords"])
+        assert keywords == parsed.keywords
+    db.close()
+
+
+def test_a_row_names_the_record_its_day_was_read_from(corpus_archive: Path) -> None:
+    db = catalog.open_readonly(corpus_archive)
+    for row in rows(db):
+        path = archive.warc_dir(corpus_archive) / row["warc_file"]
+        with path.open("rb") as file:
+            file.seek(row["warc_offset"])
+            record = next(iter(ArchiveIterator(file)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == row["source_url"]
+            assert record.rec_headers.get_header("WARC-Date") == row["fetched_at"]
+    db.close()
+
+
+def test_full_text_search_finds_days_by_their_words(corpus_archive: Path) -> None:
+    db = catalog.open_readonly(corpus_archive)
+    by_title = {row["date"]: row["title"] for row in rows(db)}
+    date, title = next(iter(by_title.items()))
+    word = max(title.split(), key=len).strip(".,:;!?'\"")
+    found = db.execute(
+        "SELECT date FROM days_fts WHERE days_fts MATCH ? ORDER BY bm25(days_fts, 0, 10.0, 1.0, "
+        "3.0)",
+        (f'title:"{word}"',),
+    ).fetchall()
+    assert (date,) in found
+    assert all(word.lower() in by_title[d].lower() for (d,) in found)
+    count = db.execute("SELECT count(*) FROM days_fts").fetchone()[0]
+    assert count == len(by_title)
+    db.close()
+
+
+def test_an_archive_without_captures_is_catalogued_from_its_files(tmp_path: Path) -> None:
+    video = "https://www.youtube.com/embed/abcdefghijk?rel=0"
+    write_days(tmp_path, [a_day("2025-01-03"), a_day("2025-01-04", image_url=video)])
+    db = catalog.open_catalog(tmp_path)
+    built = catalog.build(db, tmp_path)
+    assert (built.days, built.from_captures) == (2, 0)
+    image, movie = rows(db)
+    assert (image["media_type"], movie["media_type"]) == ("image", "video")
+    assert movie["thumbnail_url"] == "https://img.youtube.com/vi/abcdefghijk/hqdefault.jpg"
+    assert image["source"] is image["warc_file"] is image["parser_version"] is None
+    assert image["copyright"] == 0  # read as the classic page's credit
+    db.close()
+
+
+def test_put_day_replaces_the_row_and_its_text_and_keeps_when_it_changed(tmp_path: Path) -> None:
+    day = a_day("2025-01-03", title="Old Comet")
+    write_days(tmp_path, [day])
+    path = archive.day_path(tmp_path, day.date)
+    db = catalog.open_catalog(tmp_path)
+    catalog.put_day(db, day, catalog.stamp_file(path))
+    first = rows(db)[0]["changed_at"]
+
+    def search(word: str) -> list[tuple[str]]:
+        return db.execute("SELECT date FROM days_fts WHERE days_fts MATCH ?", (word,)).fetchall()
+
+    assert search("comet") == [("2025-01-03",)]
+    new = a_day("2025-01-03", title="New Nebula")
+    archive.write_atomic(path, archive.render(new))
+    later = path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+    catalog.put_day(db, new, catalog.stamp_file(path))
+    assert (search("comet"), search("nebula")) == ([], [("2025-01-03",)])
+    changed = rows(db)[0]["changed_at"]
+    assert changed > first
+    os.utime(path, ns=(later + 10**10, later + 10**10))  # touched, not changed
+    catalog.put_day(db, new, catalog.stamp_file(path))
+    assert rows(db)[0]["changed_at"] == changed
+    assert db.execute("SELECT count(*) FROM days_fts").fetchone()[0] == 1
+    db.close()
+
+
+def test_build_again_removes_the_rows_of_files_gone(corpus_archive: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "copy"
+    write_days(directory, [a_day("2025-01-03"), a_day("2025-01-04")])
+    db = catalog.open_catalog(directory)
+    catalog.build(db, directory)
+    archive.day_path(directory, dt.date(2025, 1, 4)).unlink()
+    (directory / "ap250105.txt").write_text("not a day file\n")
+    built = catalog.build(db, directory)
+    assert (built.days, built.removed) == (1, 1)
+    assert built.unreadable and "ap250105.txt" in built.unreadable[0]
+    assert [row["date"] for row in rows(db)] == ["2025-01-03"]
+    assert db.execute("SELECT count(*) FROM days_fts").fetchone()[0] == 1
+    db.close()
+
+
+def test_a_new_catalog_is_wal_and_says_it_is_apods(tmp_path: Path) -> None:
+    db = catalog.open_catalog(tmp_path)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert db.execute("PRAGMA application_id").fetchone() == (catalog.APPLICATION_ID,)
+    assert db.execute("PRAGMA user_version").fetchone() == (catalog.SCHEMA_VERSION,)
+    db.close()
+    again = catalog.open_catalog(tmp_path)  # opened again as it is
+    assert again.execute("SELECT count(*) FROM meta WHERE key = 'created_at'").fetchone() == (1,)
+    again.close()
+
+
+def _foreign(path: Path) -> None:
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (text TEXT)")
+    other.commit()
+    other.close()
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"this is not a database, it only sits where one should be\n" * 100)
+
+
+def _damaged(path: Path) -> None:
+    db = catalog.open_catalog(path.parent)
+    write_days(path.parent, [a_day("2025-01-03")])
+    catalog.build(db, path.parent)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)  # pages after the header
+    path.write_bytes(bytes(data))
+
+
+def _newer(path: Path) -> None:
+    catalog.open_catalog(path.parent).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {catalog.SCHEMA_VERSION + 1}")
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (_foreign, "is not an apodscrape catalog"),
+        (_garbage, "is damaged or not a database"),
+        (_damaged, "is damaged or not a database (database disk image is malformed)"),
+        (_newer, "is of a newer apodscrape"),
+    ],
+    ids=["foreign", "garbage", "damaged", "newer"],
+)
+def test_a_catalog_that_cannot_be_used_is_one_clear_error(tmp_path: Path, spoil, said) -> None:
+    spoil(tmp_path / catalog.CATALOG_NAME)
+    for opening in (catalog.open_catalog, catalog.open_readonly):
+        with pytest.raises(CatalogError) as error:
+            opening(tmp_path).close()
+        message = str(error.value)
+        assert said in message
+        assert f"python -m apodscrape rebuild --out {tmp_path}" in message
+
+
+def test_a_symlink_is_not_opened(tmp_path: Path) -> None:
+    catalog.open_catalog(tmp_path / "real").close()
+    (tmp_path / catalog.CATALOG_NAME).symlink_to(tmp_path / "real" / catalog.CATALOG_NAME)
+    with pytest.raises(CatalogError, match="symbolic link"):
+        catalog.open_catalog(tmp_path)
+
+
+def test_reading_an_archive_without_a_catalog_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match=r"has no catalog.*rebuild --out"):
+        catalog.open_readonly(tmp_path)
+    assert not (tmp_path / catalog.CATALOG_NAME).exists()  # a reader creates nothing
+
+
+def test_readers_read_while_a_writer_holds_a_transaction(tmp_path: Path) -> None:
+    write_days(tmp_path, [a_day("2025-01-03")])
+    db = catalog.open_catalog(tmp_path)
+    catalog.build(db, tmp_path)
+    reader = catalog.open_readonly(tmp_path)
+    with catalog.transaction(db):
+        db.execute("DELETE FROM days")
+        # the reader sees the last commit, at once, while the writer's is open
+        assert reader.execute("SELECT count(*) FROM days").fetchone() == (1,)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.execute("DELETE FROM days")
+    assert reader.execute("SELECT count(*) FROM days").fetchone() == (0,)
+    reader.close()
+    db.close()
+
+
+def test_rebuild_writes_the_catalog_and_moves_an_unusable_one_aside(
+    corpus_archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rebuilt"
+    out.mkdir()
+    _garbage(catalog.catalog_path(out))
+    warc_dir = archive.warc_dir(corpus_archive)
+    assert main(["rebuild", "--out", str(out), "--warc", str(warc_dir), "--jobs", "1"]) == 0
+    said = capsys.readouterr().err
+    aside = [path for path in out.iterdir() if ".unusable-" in path.name]
+    assert len(aside) == 1 and f"moved to {aside[0]}" in said
+    assert aside[0].read_bytes().startswith(b"this is not a database")
+    db = catalog.open_readonly(out)
+    files = archive.archive_files(out)
+    assert f"{len(files)} days catalogued" in said
+    assert [row["date"] for row in rows(db)] == [day.isoformat() for day, _ in files]
+    db.close()
