@@ -56,15 +56,15 @@ FIELD_RULES: dict[str, tuple[dict[str, Any], str]] = {
     "relative link in credit": (
         {"credit": ["Credit: NASA", "Image & [Copyright](lib/about_apod.html#srapply): X"]},
         "link 'lib/about_apod.html#srapply' in credit line 2"
-        " is not an absolute http(s) or mailto URL",
+        " is not an absolute http(s), ftp, gopher or mailto URL",
     ),
     "relative link in body": (
         {"explanation": "See [airglow](ap140803.html)."},
-        "link 'ap140803.html' in body is not an absolute http(s) or mailto URL",
+        "link 'ap140803.html' in body is not an absolute http(s), ftp, gopher or mailto URL",
     ),
     "javascript link in body": (
         {"explanation": "See [it](javascript:void(0))."},
-        "link 'javascript:void(0)' in body is not an absolute http(s) or mailto URL",
+        "link 'javascript:void(0)' in body is not an absolute http(s), ftp, gopher or mailto URL",
     ),
     "paragraph on two lines": (
         {"explanation": "A line\nwrapped by hand."},

@@ -20,7 +20,7 @@ from .. import days
 from ..errors import NotADayPage, TruncatedPage
 from ..media import MEDIA_FILE, thumbnail
 from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
-from .markdown import clean_url, to_inline, to_markdown
+from .markdown import to_inline, to_markdown, web_url
 from .stream import END, START, TEXT, Event, collapse, text_of, walk
 
 _MONTH_NAMES = [
@@ -449,19 +449,19 @@ def _media(
             continue
         element = event.element
         if event.tag == "img":
-            src = clean_url(element.get("src"), base)
+            src = web_url(element.get("src"), base)
             if src:
                 return IMAGE, src, _hi_res(element, base)
         elif event.tag == "video":
             src = element.get("src") or next(
                 (s.get("src") for s in element.iter("source") if s.get("src")), None
             )
-            if url := clean_url(src, base):
+            if url := web_url(src, base):
                 return VIDEO, url, None
         elif event.tag == "iframe":
-            if url := clean_url(element.get("src"), base):
+            if url := web_url(element.get("src"), base):
                 return VIDEO, url, None
-        elif url := clean_url(element.get("src") or element.get("data"), base):
+        elif url := web_url(element.get("src") or element.get("data"), base):
             return OTHER, url, None  # <embed>/<object>: Flash and other plug-ins
     return OTHER, None, None
 
@@ -472,9 +472,9 @@ def _hi_res(image: etree._Element, base: str) -> str | None:
     if link is None:
         return None
     href = (link.get("href") or "").strip()
-    if not href or href.startswith(("#", "javascript:")):
+    if not href or href.startswith("#"):
         return None
-    url = clean_url(href, base)
+    url = web_url(href, base)
     path = urlsplit(url).path if url else ""
     if MEDIA_FILE.search(path) or "/apod/image/" in path:
         return url

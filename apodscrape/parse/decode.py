@@ -36,15 +36,21 @@ def decode(body: bytes) -> str:
 
     A page that is mostly UTF-8 with stray Latin-1 bytes (archivepix.html mixes both)
     keeps its UTF-8 characters; only the bytes that are not UTF-8 are read as Windows-1252.
-    A page with no UTF-8 sequence at all decodes exactly as Windows-1252.
+    A page with no UTF-8 sequence at all decodes exactly as Windows-1252. NUL characters
+    are dropped, as a browser drops them from a page's text (an HTML parser would make them
+    U+FFFD in attributes, a JSON parser keep them in a title).
     """
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             body = body[len(bom) :]
             if encoding != "utf-8":
                 try:
-                    return body.decode(encoding)
+                    return _without_nul(body.decode(encoding))
                 except UnicodeDecodeError as error:
                     raise NotADayPage(f"broken {encoding} text: {error.reason}") from None
             break
-    return body.decode("utf-8", errors="apodscrape-windows-1252")
+    return _without_nul(body.decode("utf-8", errors="apodscrape-windows-1252"))
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "") if "\x00" in text else text

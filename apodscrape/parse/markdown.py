@@ -42,8 +42,12 @@ _EMPHASIS_OPENER = re.compile(
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A `<` that Markdown would read as the start of raw HTML (a tag, a comment, a declaration).
 _TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
-# Link targets a browser would run or render in place rather than follow.
-_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+# The schemes an address of the archive may have: the media a day shows, and the links of
+# its text (the real pages link to ftp and gopher servers too, and to mail addresses). A
+# link of any other scheme (javascript:, data:, file:, about:, blob:) stays its text; media
+# or a base for links of any other scheme is none. `check` holds files to the same rule.
+MEDIA_SCHEMES = ("http", "https")
+LINK_SCHEMES = ("http", "https", "ftp", "gopher", "mailto")
 
 
 def clean_url(raw: str | None, base: str) -> str | None:
@@ -67,6 +71,25 @@ def clean_url(raw: str | None, base: str) -> str | None:
     if _ENCODE.search(url):
         url = _ENCODE.sub(lambda m: _PERCENT_ENCODED[m.group()], url)
     return url
+
+
+def is_absolute(url: object, schemes: tuple[str, ...]) -> bool:
+    """Whether `url` is an absolute address of one of `schemes`, with a host (an address
+    for mailto:)."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken IPv6 host
+        return False
+    target = parts.path if parts.scheme == "mailto" else parts.netloc
+    return parts.scheme in schemes and bool(target)
+
+
+def web_url(raw: str | None, base: str) -> str | None:
+    """`clean_url` of media: an absolute http(s) address, else None."""
+    url = clean_url(raw, base)
+    return url if is_absolute(url, MEDIA_SCHEMES) else None
 
 
 @functools.lru_cache(maxsize=64)
@@ -167,7 +190,7 @@ class _ApodMarkdown(MarkdownConverter):
         if not text:
             return " " if prefix or suffix else ""
         url = clean_url(el.get("href"), self.base)
-        if url is None or _SCRIPT_SCHEME.match(url):  # javascript:, data: links stay text
+        if not is_absolute(url, LINK_SCHEMES):  # javascript:, data:, file: links stay text
             return f"{prefix}{text}{suffix}"
         if ("(" in url or ")" in url) and not _BALANCED.fullmatch(url):  # es(ic.html
             url = url.replace("(", "\\(").replace(")", "\\)")

@@ -18,13 +18,14 @@ from ..errors import NotADayPage
 from ..media import thumbnail
 from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
 from .classic import explanation_fragment, page_media
-from .markdown import to_inline
+from .markdown import MEDIA_SCHEMES, is_absolute, to_inline
 from .stream import collapse
 
 SCIENCE_BASE = "https://science.nasa.gov/"
 API_PATH = "wp-json/wp/v2/apod-basic"
 NOT_FOUND = "apod_basic_not_found"
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # not an escaped backslash's "u0000"
 
 
 def day_url(science_base: str, day: dt.date) -> str:
@@ -41,9 +42,10 @@ def list_url(science_base: str, first: dt.date, last: dt.date, per_page: int, pa
 
 
 def load_json(text: str) -> Any:
-    """The JSON of an API answer; an API error object becomes NotADayPage."""
+    """The JSON of an API answer; an API error object becomes NotADayPage. An escaped NUL
+    (\\u0000) is dropped as decode() drops a raw one."""
     try:
-        data = json.loads(text)
+        data = json.loads(_ESCAPED_NUL.sub(r"\1", text) if "\\u0000" in text else text)
     except ValueError as error:
         raise NotADayPage(f"not JSON: {error}") from None
     except RecursionError:
@@ -76,7 +78,8 @@ def parse_science(record: dict[str, Any], url: str) -> Day:
         raise NotADayPage("not an apod-basic day record (no date or title)") from None
     if not title:
         raise NotADayPage(f"the record of {date} has no title")
-    base = record.get("permalink") or f"{SCIENCE_BASE}apod/"
+    permalink = record.get("permalink")
+    base = permalink if is_absolute(permalink, MEDIA_SCHEMES) else f"{SCIENCE_BASE}apod/"
     media_type, image_url, hd_image_url = _media(record, base)
     return Day(
         date=date,
@@ -126,13 +129,15 @@ def _still(record: dict[str, Any]) -> str | None:
     if record.get("media_type") != VIDEO or not isinstance(hdurl, str):
         return None
     hdurl = hdurl.strip()
-    return hdurl if urlsplit(hdurl).scheme in ("http", "https") and "://" in hdurl else None
+    return hdurl if is_absolute(hdurl, MEDIA_SCHEMES) else None
 
 
 def _original_file(hdurl: str | None) -> str | None:
-    """The original behind a rendition: …/dynamicimage/assets/…?w=… is …/content/dam/…"""
+    """The original behind a rendition: …/dynamicimage/assets/…?w=… is …/content/dam/…;
+    None unless it is an http(s) address."""
     if not hdurl:
         return None
     parts = urlsplit(hdurl.strip())
     path = parts.path.replace("/dynamicimage/assets/", "/content/dam/", 1)
-    return urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
+    url = urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
+    return url if is_absolute(url, MEDIA_SCHEMES) else None

@@ -8,13 +8,13 @@ import json
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .. import archive, days
 from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
 from ..markdown_text import LINK
+from ..parse.markdown import LINK_SCHEMES, MEDIA_SCHEMES, is_absolute
 from ..parse.stream import collapse
 
 BOM = "\ufeff"
@@ -114,7 +114,7 @@ def _field_problems(metadata: dict[str, Any], body: str) -> list[str]:
         elif title != collapse(title):
             found.append("title has untrimmed or repeated whitespace")
     image = metadata.get("imageUrl")
-    if image is not None and not _absolute(image, ("http", "https")):
+    if image is not None and not is_absolute(image, MEDIA_SCHEMES):
         found.append(f"imageUrl {image!r} is not an absolute http(s) URL")
     credit = metadata.get("credit", [])
     if not isinstance(credit, list) or not all(isinstance(line, str) for line in credit):
@@ -133,20 +133,11 @@ def _field_problems(metadata: dict[str, Any], body: str) -> list[str]:
 
 
 def _link_problems(where: str, markdown: str) -> list[str]:
-    # mailto: links are on the pages themselves (credits of 2014 and 2020) and are absolute.
     return [
-        f"link {url!r} in {where} is not an absolute http(s) or mailto URL"
+        f"link {url!r} in {where} is not an absolute http(s), ftp, gopher or mailto URL"
         for url in (link.group(2) for link in LINK.finditer(markdown))
-        if not _absolute(url, ("http", "https", "mailto"))
+        if not is_absolute(url, LINK_SCHEMES)
     ]
-
-
-def _absolute(url: object, schemes: tuple[str, ...]) -> bool:
-    if not isinstance(url, str):
-        return False
-    parts = urlsplit(url)
-    target = parts.path if parts.scheme == "mailto" else parts.netloc  # mailto: has no host
-    return parts.scheme in schemes and bool(target)
 
 
 def _count(number: int, noun: str) -> str:
