@@ -96,3 +96,29 @@ def small_archive(directory: Path) -> Path:
     stored.mkdir(parents=True)
     (stored / "picture.png").write_bytes(png())
     return directory
+
+
+# In rich_archive: days of January 2024 (the same dates as the small archive's January 2025),
+# each about a comet, every other one with its picture downloaded.
+RICH_DAYS = 25
+
+
+def rich_archive(directory: Path) -> Path:
+    """small_archive, and RICH_DAYS days from 2024-01-01 on that each mention a comet, the
+    odd ones with a downloaded picture (larger than a thumbnail)."""
+    small_archive(directory)
+    days = [
+        a_day(
+            f"2024-01-{n:02d}",
+            title=f"Comet Number {n}",
+            image_url=f"https://apod.nasa.gov/apod/image/2401/comet{n}.png",
+            explanation=f"The comet number {n} of the month, its tail long. " * (1 + n % 3),
+        )
+        for n in range(1, RICH_DAYS + 1)
+    ]
+    write_days(directory, days)
+    for n in range(1, RICH_DAYS + 1, 2):
+        stored = directory / "media" / f"ap2401{n:02d}"
+        stored.mkdir(parents=True)
+        (stored / f"comet{n}.png").write_bytes(png(400, 300))
+    return directory

@@ -9,6 +9,7 @@ Without chromium and chromedriver installed these tests skip, saying so; .ci/run
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import re
 import shutil
@@ -18,11 +19,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 
+from apodscrape.days import PUBLISHING_ZONE
 from apodscrape.site.build import build
 
-from .sitearchive import DAYS, PWNED, RARE_WORD, small_archive
+from .sitearchive import DAYS, PWNED, RARE_WORD, rich_archive, small_archive
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium: pip install -e '.[test]'")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -77,6 +80,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "site"
     build(small_archive(root / "archive"), out)
     return out
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with more days, pictures downloaded for some: the small one and January 2024."""
+    root = tmp_path_factory.mktemp("rich")
+    out = root / "site"
+    build(rich_archive(root / "archive"), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rich_server(rich: Path) -> Iterator[str]:
+    with static_server(rich) as url:
+        yield url
 
 
 class _Files(SimpleHTTPRequestHandler):
@@ -310,12 +328,91 @@ def test_readable_on_a_phone(browser, server) -> None:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def test_every_page_leads_to_the_feeds_and_they_parse(browser, server) -> None:
+    for name in ("index.html", "ap250102.html", "archivepix.html", "calendar/ca2501.html"):
+        visit(browser, f"{server}/{name}")
+        found = {
+            link.get_attribute("type"): link.get_attribute("href")
+            for link in browser.find_elements(By.CSS_SELECTOR, 'head link[rel="alternate"]')
+        }
+        assert found == {
+            "application/rss+xml": f"{server}/rss.xml",
+            "application/atom+xml": f"{server}/atom.xml",
+        }, name
+    for kind, address in found.items():
+        parsed = feedparser.parse(address)  # from the server, as a reader fetches it
+        assert not parsed.bozo and parsed.version == {"application/rss+xml": "rss20"}.get(
+            kind, "atom10"
+        )
+        assert len(parsed.entries) == len(DAYS)
+        for entry in parsed.entries:  # each entry against its day, as the browser shows it
+            visit(browser, entry.link)
+            assert browser.find_element(By.ID, "title").text == entry.title
+            published = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
+            shown = browser.find_element(By.CSS_SELECTOR, "#date time").get_attribute("datetime")
+            assert published.astimezone(PUBLISHING_ZONE).isoformat() == f"{shown}T00:00:00-05:00"
+            assert entry.id == f"https://apod.nasa.gov/apod/{day_of(entry.link)}.html"
+
+
+def test_the_navigation_bar_is_one_line_of_wide_targets_on_a_phone(browser, server) -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        for name in ("ap250103.html", "ap250107.html", "archivepix.html"):  # videos, a list
+            visit(browser, f"{server}/{name}")
+            links = browser.find_elements(By.CSS_SELECTOR, "nav.site a")
+            boxes = [link.rect for link in links]
+            assert len({box["y"] for box in boxes}) == 1, (name, boxes)  # one line
+            assert all(b["width"] >= 44 and b["height"] >= 44 for b in boxes), (name, boxes)
+            nav = browser.find_element(By.CSS_SELECTOR, "nav.site")
+            scrolled = browser.execute_script("return arguments[0].scrollWidth", nav)
+            assert scrolled <= nav.rect["width"], name  # all of it seen, none scrolled away
+            assert nav.text.split() == [
+                *(["<"] if "rel" in links[0].get_attribute("outerHTML") else []),
+                "Archive", "Calendar", "Search", "Random", "Today",
+                *([">"] if name == "ap250103.html" else []),
+            ]  # fmt: skip
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_on_this_day_leads_to_the_same_date_in_other_years(browser, rich_server) -> None:
+    visit(browser, f"{rich_server}/ap250102.html")
+    row = browser.find_element(By.ID, "onthisday")
+    assert row.find_element(By.CSS_SELECTOR, "b").text == "2025"  # this day, not a link
+    links = row.find_elements(By.TAG_NAME, "a")
+    assert [link.text for link in links] == ["2024"]
+    links[0].click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/ap240102.html"))
+    assert browser.find_element(By.ID, "title").text == "Comet Number 2"
+    browser.find_element(By.LINK_TEXT, "2025").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("/ap250102.html"))
+    visit(browser, f"{rich_server}/ap241231.html")  # no other year: no row
+    assert browser.find_elements(By.ID, "onthisday") == []
+
+
+def test_archivepix_jumps_to_a_year(browser, rich_server) -> None:
+    visit(browser, f"{rich_server}/archivepix.html")
+    browser.find_element(By.CSS_SELECTOR, '#years a[href="#y2024"]').click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("#y2024"))
+    target = browser.find_element(By.ID, "y2024")
+    assert target.text == "2024 December 31"
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", target)
+    assert -1 < top < 50  # scrolled to it
+
+
 def test_the_error_check_sees_script_errors_and_missing_local_files(browser, tmp_path) -> None:
     broken = b"<!doctype html><title>x</title><script>noSuchThing()</script>"
     (tmp_path / "broken.html").write_bytes(broken)  # and no favicon beside it
     with static_server(tmp_path) as url:
         visit(browser, f"{url}/broken.html")
-        found = problems(browser, url)
+        found: list[str] = []
+        # the favicon is asked for once the page has loaded: wait for its failure too
+        WebDriverWait(browser, WAIT).until(
+            lambda b: found.extend(problems(b, url)) or len(found) >= 2
+        )
     assert len(found) == 2
     assert found[0].startswith("javascript: ") and "noSuchThing is not defined" in found[0]
     assert found[1].startswith(f"network: {url}/favicon.ico") and "404" in found[1]

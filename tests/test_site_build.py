@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import filecmp
 import json
 import re
@@ -9,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import feedparser
 import lxml.html
 import pytest
 
@@ -154,6 +157,49 @@ def test_archivepix_lists_every_day_newest_first(out: Path) -> None:
     assert lines[-1] == "2024 December 31:  Last Night of the Year"
 
 
+def test_archivepix_jumps_to_each_year(out: Path) -> None:
+    archive = page(out, "archivepix.html")
+    jumps = [(a.text, a.get("href")) for a in archive.cssselect("#years a")]
+    assert jumps == [("2025", "#y2025"), ("2024", "#y2024")]
+    assert text(archive, "#y2025") == "2025 January 07"  # the year's newest day
+    assert text(archive, "#y2024") == "2024 December 31"
+
+
+def entry_html(entry: feedparser.FeedParserDict) -> str:
+    """A feed entry's HTML: Atom's content, RSS's description."""
+    return entry.content[0].value if "content" in entry else entry.summary
+
+
+def test_the_feeds_hold_the_newest_days_as_their_pages_show_them(out: Path) -> None:
+    for name, version in (("rss.xml", "rss20"), ("atom.xml", "atom10")):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert not parsed.bozo and parsed.version == version, name
+        assert [e.link for e in parsed.entries] == [f"{d}.html" for d in reversed(DAYS)]
+        for entry in parsed.entries:
+            day = page(out, entry.link)
+            assert entry.title == text(day, "#title")
+            assert entry.id == day.cssselect('link[rel="canonical"]')[0].get("href")
+            date = day.cssselect("time")[0].get("datetime")
+            midnight = dt.datetime.fromisoformat(f"{date}T05:00+00:00")  # EST is UTC-5
+            assert calendar.timegm(entry.published_parsed) == midnight.timestamp()
+            content = lxml.html.fromstring(entry_html(entry))
+            explanation = text(day, "#explanation").removeprefix("Explanation: ")
+            assert explanation[:40] in " ".join(content.text_content().split())
+        pictured = next(e for e in parsed.entries if e.link == "ap250105.html")
+        img = lxml.html.fromstring(entry_html(pictured)).cssselect("img")[0]
+        assert img.get("src") == "media/ap250105/picture.png"
+        assert img.get("alt") == "A Downloaded Picture"
+
+
+def test_a_run_that_changes_nothing_leaves_the_feeds_alone(archive: Path, out: Path) -> None:
+    before = [(out / name).stat().st_mtime_ns for name in ("rss.xml", "atom.xml")]
+    build(archive, out)
+    assert [(out / name).stat().st_mtime_ns for name in ("rss.xml", "atom.xml")] == before
+    write_days(archive, [a_day("2025-01-08", title="A New Day")])
+    build(archive, out)
+    assert feedparser.parse((out / "rss.xml").read_bytes()).entries[0].title == "A New Day"
+
+
 def test_a_calendar_page_per_month(out: Path) -> None:
     january = page(out, "calendar/ca2501.html")
     assert text(january, "#month") == "January 2025"
@@ -223,6 +269,7 @@ def test_a_new_day_renders_its_neighbours_and_the_days_linking_to_it(
     report = build(archive, out)
     assert sorted(report.rendered) == [
         "ap240101", "ap241231",  # new, and the old first day's "before"
+        "ap250101",  # its "on this day" row gains 2024
         "ap250102",  # links to 2024-01-01: now a local page
         "ap250103", "ap250104", "ap250105",  # new between two
     ]  # fmt: skip
@@ -230,6 +277,8 @@ def test_a_new_day_renders_its_neighbours_and_the_days_linking_to_it(
     links = [a.get("href") for a in page(out, "ap250102.html").cssselect("#explanation a")]
     assert links == ["ap250101.html", "ap240101.html"]
     assert (out / "calendar/ca2401.html").is_file()
+    row = page(out, "ap250101.html").cssselect("#onthisday a")
+    assert [(a.text, a.get("href")) for a in row] == [("2024", "ap240101.html")]
 
 
 def test_a_day_gone_from_the_archive_is_gone_from_the_site(archive: Path, out: Path) -> None:

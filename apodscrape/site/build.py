@@ -4,6 +4,7 @@ core when there are many), then the lists, the calendars and the search index.""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -19,7 +20,8 @@ from typing import Any
 from .. import ApodError, load
 from ..archive import write_atomic, write_if_changed
 from ..days import day_in_name, stem
-from . import calendar, search
+from ..record import IMAGE
+from . import calendar, feed, search
 from .addresses import ARCHIVE, CALENDARS, INDEX, RANDOM, SEARCH, Listed, linked_days
 from .manifest import Manifest, fingerprint, generator
 from .media import MEDIA_DIR, downloads, media_of
@@ -96,7 +98,7 @@ def build(
         shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
     manifest = Manifest(made_by, prints)
-    wanted = _other_pages(out, pages, listed, prints[listed[-1].stem])
+    wanted = _other_pages(out, pages, listed, inputs, prints)
     written = _write_pages(out, old.pages, manifest.pages, wanted)
     _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
     written += _write_index(out, index, listed)
@@ -113,6 +115,9 @@ def _day_pages(
     records: list[dict[str, Any]], listed: list[Listed], archive: Path, present: set[str]
 ) -> list[DayPage]:
     stored = downloads(archive)
+    by_date: dict[tuple[int, int], list[str]] = {}
+    for day in listed:
+        by_date.setdefault((day.date.month, day.date.day), []).append(day.stem)
     pages = []
     for index, (record, day) in enumerate(zip(records, listed, strict=True)):
         credit = tuple(record["credit"] or ())
@@ -129,6 +134,8 @@ def _day_pages(
                 previous=listed[index - 1].stem if index else None,
                 next=listed[index + 1].stem if index + 1 < len(listed) else None,
                 linked=tuple(sorted(linked)),
+                alt=day.title,
+                same_day=tuple(by_date[(day.date.month, day.date.day)]),
             )
         )
     return pages
@@ -197,10 +204,11 @@ Render = Callable[[], str]
 
 
 def _other_pages(
-    out: Path, pages: Pages, days: list[Listed], newest_print: str
+    out: Path, pages: Pages, days: list[Listed], inputs: list[DayPage], prints: dict[str, str]
 ) -> dict[str, tuple[str, Render]]:
     """Every file but the day pages and the search index: name -> (fingerprint, render)."""
     newest = days[-1]
+    newest_print = prints[newest.stem]
 
     def front() -> str:  # astropix.html was the newest day's page; its links work from here
         return (out / newest.page).read_text(encoding="utf-8")
@@ -213,12 +221,22 @@ def _other_pages(
         wanted[month.page] = (fingerprint(repr(month)), lambda m=month: pages.month(m))
     years = calendar.years(months)
     wanted[CALENDARS] = (fingerprint(repr(years)), lambda: pages.years(years))
+    in_feed = inputs[-feed.NEWEST :]
+    feeds = functools.cache(lambda: feed.feeds(in_feed, pages.feed_content, _feed_picture))
+    feed_print = fingerprint([prints[page.stem] for page in in_feed])
+    wanted[feed.RSS] = (feed_print, lambda: feeds()[0])
+    wanted[feed.ATOM] = (feed_print, lambda: feeds()[1])
     wanted[SEARCH] = ("", pages.search)
     wanted[RANDOM] = ("", pages.random)
     static = files("apodscrape.site") / "static"
     for name in STATIC:
         wanted[name] = ("", lambda name=name: (static / name).read_text(encoding="utf-8"))
     return wanted
+
+
+def _feed_picture(page: DayPage) -> str | None:
+    """The picture a feed entry shows."""
+    return page.media.src if page.media is not None and page.media.kind == IMAGE else None
 
 
 def _write_pages(

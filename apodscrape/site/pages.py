@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup as Html
 
-from ..days import canonical_url
+from ..days import canonical_url, from_yymmdd
 from .addresses import Listed
 from .calendar import MONTHS, WEEKDAYS, Month
 from .manifest import fingerprint
@@ -49,12 +49,14 @@ class DayPage:
     previous: str | None  # the stem of the day before that the site has
     next: str | None
     linked: tuple[str, ...]  # the days it links to that the site has
+    alt: str  # what the picture shows, in words: the page's description, else the title
+    same_day: tuple[str, ...] = ()  # the days of the same date in other years (apYYMMDD)
 
     def fingerprint(self) -> str:
         media = self.media and (self.media.kind, self.media.src, self.media.stamp)
         return fingerprint(
             self.stem, self.title, self.credit, self.explanation, media,
-            self.previous, self.next, self.linked,
+            self.previous, self.next, self.linked, self.alt, self.same_day,
         )  # fmt: skip
 
 
@@ -65,6 +67,7 @@ class Entry:
     date: str
     page: str
     title: str
+    year: int
 
 
 class Pages:
@@ -81,19 +84,38 @@ class Pages:
         )
         self.env.globals.update(csp=CSP, root="")
 
-    def day(self, page: DayPage) -> tuple[str, set[str]]:
-        """A day's page, and the words a reader sees on it (for the search index)."""
+    def credit(self, page: DayPage) -> list[str]:
+        """The credit lines as HTML."""
         credit = list(page.credit)
         while credit and not credit[-1].strip():  # the documented example ends with ""
             credit.pop()
-        lines = [self.markup.inline(line) for line in credit]
+        return [self.markup.inline(line) for line in credit]
+
+    def explanation(self, page: DayPage) -> str:
+        """The explanation as HTML, "Explanation:" first as on the classic page."""
         explanation = self.markup.block(page.explanation) if page.explanation.strip() else ""
         if explanation.startswith("<p>"):
             explanation = f"<p><b>Explanation:</b> {explanation[3:]}"
+        return explanation
+
+    def feed_content(self, page: DayPage) -> str:
+        """A feed entry's HTML: the explanation, then the credit."""
+        lines = self.credit(page)
+        credit = f"<p>{'<br>'.join(lines)}</p>\n" if lines else ""
+        return self.explanation(page) + credit
+
+    def day(self, page: DayPage) -> tuple[str, set[str]]:
+        """A day's page, and the words a reader sees on it (for the search index)."""
+        lines = self.credit(page)
+        explanation = self.explanation(page)
+        same_day = [(_day_in_stem(s).year, f"{s}.html") for s in page.same_day]
         html = self.env.get_template("day.html").render(
             date=page.date,
             date_text=long_date(page.date),
             title=page.title,
+            alt=page.alt,
+            same_day=same_day,
+            own=f"{page.stem}.html",
             canonical=canonical_url(page.date),
             media=page.media,
             credit=[Html(line) for line in lines],
@@ -105,10 +127,12 @@ class Pages:
 
     def archive(self, days: list[Listed]) -> str:
         """archivepix.html: every day, newest first. `days`: oldest first."""
-        entries = [Entry(list_date(d.date), d.page, d.title) for d in reversed(days)]
+        entries = [Entry(list_date(d.date), d.page, d.title, d.date.year) for d in reversed(days)]
+        years = sorted({d.date.year for d in days}, reverse=True)
         return self.env.get_template("archivepix.html").render(
-            days=entries, newest=long_date(days[-1].date), oldest=long_date(days[0].date)
-        )
+            days=entries, years=years, newest=long_date(days[-1].date),
+            oldest=long_date(days[0].date),
+        )  # fmt: skip
 
     def month(self, month: Month) -> str:
         """calendar/caYYMM.html."""
@@ -126,3 +150,7 @@ class Pages:
 
     def random(self) -> str:
         return self.env.get_template("random.html").render()
+
+
+def _day_in_stem(name: str) -> dt.date:
+    return from_yymmdd(name[2:4], name[4:6], name[6:8])
