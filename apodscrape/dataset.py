@@ -120,7 +120,7 @@ _FEATURES: dict[str, dict[str, Any]] = {
 
 
 def column_type(column: Column) -> str:
-    """The column's type as the card and the README state it."""
+    """The column's type as the card and docs/format-and-dataset.md state it."""
     return _TYPES[column.kind][0]
 
 

@@ -1,5 +1,5 @@
 """The failure model, as a table of faults a broken or hostile server shows and what the
-mirror must make of them (README, "When things go wrong"). Every day asked ends in exactly
+mirror must make of them (docs/failures.md, "When things go wrong"). Every day asked ends in exactly
 one counted outcome; a day without a file is `missing` only on its source's word, else
 `failed`; nothing but a complete page of the same day replaces an archived one; nothing
 is fetched from a host or scheme the run was not pointed at.
