@@ -1,8 +1,6 @@
 """The archive, both ways (FORMAT.md): a Day rendered and stored, a file read back strictly.
 
-Write side: render(day), store(directory, day) (written or unchanged), or its two halves
-stage (a worker process writes and syncs the new file under a temporary name) and commit
-(the crawl's process puts it in place); write_atomic.
+Write side: render(day), store(directory, day) (written or unchanged), write_atomic.
 Read side: read_day(path) and load(directory), which accept only what FORMAT.md allows.
 Around them: the names of day files, the raw captures' folder, temporaries of a killed run.
 """
@@ -56,8 +54,7 @@ WRITTEN, UNCHANGED = "written", "unchanged"
 LOCK_NAME = ".apodscrape.lock"
 # What runs remember of the archive besides its files (see State).
 STATE_NAME = ".apodscrape-state.json"
-# What write_atomic leaves behind when a crash interrupts it (a day's file, the state), and
-# a day staged by a worker that died before its file was committed.
+# What write_atomic leaves behind when a crash interrupts it (a day's file, the state).
 TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{re.escape(STATE_NAME[1:])})\..+\.tmp")
 
 
@@ -302,43 +299,17 @@ def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> 
 
     An unchanged file is left alone, its modification time too.
     """
-    return commit(stage(directory, day, sync=sync))
-
-
-@dataclass(frozen=True)
-class Staged:
-    """A new file, written (and synced) under a temporary name beside where it goes."""
-
-    temporary: Path
-    path: Path
-
-
-def stage(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> Staged | None:
-    """The first half of store: the day's new file staged (stage_if_changed), or None if
-    its file already has these bytes. Nothing a reader sees changes until commit."""
-    return stage_if_changed(day_path(directory, day.date), render(day), sync=sync)
-
-
-def commit(staged: Staged | None) -> str:
-    """The second half of store: a staged file put in place, WRITTEN; None, UNCHANGED."""
-    if staged is None:
-        return UNCHANGED
-    _put_in_place(staged.temporary, staged.path)
-    return WRITTEN
+    written = write_if_changed(day_path(directory, day.date), render(day), sync=sync)
+    return WRITTEN if written else UNCHANGED
 
 
 def write_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> bool:
     """write_atomic, unless the file already holds these bytes; whether it was written."""
-    return commit(stage_if_changed(path, data, sync=sync)) == WRITTEN
-
-
-def stage_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> Staged | None:
-    """`data` written (and synced, unless `sync` is False) to a new temporary file beside
-    `path`, unless the file there already holds these bytes (None)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_file() and path.read_bytes() == payload:
-        return None
-    return Staged(_filled_temporary(path, _chunk_writer([payload], sync)), path)
+        return False
+    write_atomic(path, payload, sync=sync)
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
@@ -354,10 +325,7 @@ def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
 def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
     """write_atomic of the bytes `chunks` gives, written as they come: a large file (an
     export) never has to be whole in memory."""
-    replace_atomic(path, _chunk_writer(chunks, sync))
 
-
-def _chunk_writer(chunks: Iterable[bytes], sync: bool) -> Callable[[Path], None]:
     def write(temporary: Path) -> None:
         with temporary.open("r+b") as file:
             for chunk in chunks:
@@ -366,19 +334,14 @@ def _chunk_writer(chunks: Iterable[bytes], sync: bool) -> Callable[[Path], None]
                 file.flush()
                 os.fsync(file.fileno())
 
-    return write
+    replace_atomic(path, write)
 
 
 def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Have `write` fill a new temporary file beside `path`, then rename it over `path`."""
-    _put_in_place(_filled_temporary(path, write), path)
+    """Have `write` fill a new temporary file beside `path`, then rename it over `path`.
 
-
-def _filled_temporary(path: Path, write: Callable[[Path], None]) -> Path:
-    """A new temporary file beside `path`, filled by `write` (removed if that fails).
-
-    It is created with the usual mode (0666 less the umask, as any new file), named
-    `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
+    The temporary is created with the usual mode (0666 less the umask, as any new file),
+    named `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
@@ -390,14 +353,6 @@ def _filled_temporary(path: Path, write: Callable[[Path], None]) -> Path:
             continue
     try:
         write(temporary)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
-def _put_in_place(temporary: Path, path: Path) -> None:
-    try:
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -16,7 +16,6 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
 
 from . import archive, days, media
-from .pool import WorkerPool
 from .record import CLASSIC, Day
 
 logger = logging.getLogger(__name__)
@@ -26,24 +25,15 @@ class WriteDayPipeline:
     """Writes each day to `{APOD_OUTPUT_DIR}/apYYMMDD.txt`, atomically.
 
     A day whose file already has the same bytes is left alone (its modification time too).
-    In a long crawl the new file is staged by the spider's worker process (written and
-    synced under a temporary name: archive.stage) and put in place here (archive.commit):
-    the crawl's process has no thread to share its GIL with, and a worker that dies never
-    leaves a file in place that the run did not count. Without a worker, a thread writes.
     """
 
-    def __init__(self, output_dir: Path, stats: StatsCollector, workers: WorkerPool) -> None:
+    def __init__(self, output_dir: Path, stats: StatsCollector) -> None:
         self.output_dir = output_dir
         self.stats = stats
-        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
-        # the apod spider's workers; outside its crawl (another spider, a test), none
-        workers = getattr(crawler.spider, "workers", None)
-        if not isinstance(workers, WorkerPool):
-            workers = WorkerPool(0)
-        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats, workers)
+        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
 
     def open_spider(self) -> None:
         # This run holds the archive (archive.lock: runs on one archive never overlap), so
@@ -51,25 +41,17 @@ class WriteDayPipeline:
         if removed := archive.remove_stale_temporaries(self.output_dir):
             logger.warning("removed %d temporary file(s) left by a killed run", removed)
 
-    def close_spider(self) -> None:
-        # a worker killed between staging a file and answering left its temporary (the day
-        # was written again here): every write is done, so any temporary is such a leftover
-        if self.workers.broken:
-            archive.remove_stale_temporaries(self.output_dir)
-
     async def process_item(self, item: Day) -> Day:
         try:
-            if self.workers.in_process:  # a thread keeps the fsync off the event loop
-                outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
-            else:
-                staged = await self.workers.run(archive.stage, self.output_dir, item)
-                outcome = archive.commit(staged)
+            # a thread keeps the fsync off the event loop
+            outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             self.stats.inc_value("apod/failed")
             logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))
             raise DropItem(f"{item.date}: not written", log_level="DEBUG") from None
         self.stats.inc_value(f"apod/{outcome}")
-        # DEBUG, not INFO: counted in the summary line; a line a day was 4% of a long crawl
+        # DEBUG, not INFO: the summary line counts them (bench/PERFORMANCE.md: the cost of
+        # a line a day)
         logger.debug("%s: %s (%s)", days.stem(item.date), outcome, item.title)
         return item
 

@@ -71,8 +71,6 @@ class Settings:
     per_page: int
     classic_parallel: int  # classic pages asked at once (CONCURRENT_REQUESTS_PER_DOMAIN)
     wait_for_lock: bool = False  # APOD_LOCK_WAIT: wait for another run on the archive to end
-    parse_workers: int = 0  # APOD_PARSE_WORKERS: processes that parse a long run's pages...
-    parse_workers_min_days: int = 1  # ...of at least APOD_PARSE_WORKERS_MIN_DAYS days to fetch
 
 
 def read_settings(settings: Any) -> Settings:
@@ -87,8 +85,6 @@ def read_settings(settings: Any) -> Settings:
         per_page=_whole_number(settings, "APOD_SCIENCE_PER_PAGE", 1, 100),
         classic_parallel=_whole_number(settings, "CONCURRENT_REQUESTS_PER_DOMAIN", 1, 1000),
         wait_for_lock=_switch("APOD_LOCK_WAIT", _text(settings.get("APOD_LOCK_WAIT"))),
-        parse_workers=_whole_number(settings, "APOD_PARSE_WORKERS", 0, 64),
-        parse_workers_min_days=_whole_number(settings, "APOD_PARSE_WORKERS_MIN_DAYS", 1, 10**6),
     )
 
 

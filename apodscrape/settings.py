@@ -18,13 +18,6 @@ APOD_SCIENCE_URL = (
 APOD_SOURCE = "auto"  # auto | classic | science: see the spider's documentation
 APOD_SCIENCE_PER_PAGE = 100  # days asked per list page (WordPress's maximum; the API may cap it)
 APOD_LOCK_WAIT = False  # a second run on the archive: exit at once (False) or wait (True)
-# A run of at least APOD_PARSE_WORKERS_MIN_DAYS days to fetch parses its pages, and stages
-# its day files, in this many worker processes (0: in the crawl's own), on a core the
-# crawl's event loop leaves idle.
-# A worker costs a few tenths of a second to start (it pays for itself after about 150
-# pages): a cron run of a few days never starts one.
-APOD_PARSE_WORKERS = 1
-APOD_PARSE_WORKERS_MIN_DAYS = 500
 
 # --- politeness ----------------------------------------------------------------------------
 USER_AGENT = f"apodscrape/{__version__} (+https://github.com/apodscrape/apodscrape)"
@@ -95,10 +88,10 @@ EXTENSIONS = {
 # A response gives one day (a list page up to 25): Scrapy starts this many item tasks for
 # each response, so its default of 100 is mostly overhead.
 CONCURRENT_ITEMS = 4
-# Answers waiting for their parse and their items (Scrapy's default: 5 MB): a busy parse
-# worker holds up downloads at about 200 classic pages, instead of some 1,000 pages and up
-# to 60 MB more of the crawl's memory. An API list page of 100 days is about 1 MB: one is
-# processed at a time (a polite crawl asks one a second anyway).
+# Answers waiting for their parse and their items (Scrapy's default: 5 MB, some 1,000
+# classic pages): about 200 pages, which bounds the crawl's memory (bench/PERFORMANCE.md).
+# An API list page of 100 days is about 1 MB: one is processed at a time (a polite crawl
+# asks one a second anyway).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 ITEM_PIPELINES = {
     "apodscrape.pipelines.WriteDayPipeline": 300,

@@ -7,8 +7,7 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
   2  whole-archive crawl from the simulator (classic mode), politeness off: wall time,
      pages/s, its ratio to a bare async fetcher of the same pages and to a spider that only
      asks for them with the crawl's settings (bench/bare_spider.py, Scrapy's floor), CPU
-     per page (the crawler and its parse worker), peak RSS of the crawler for one year and
-     for every year
+     per page, peak RSS of the crawler for one year and for every year
   3  no-op cron run (`scrapy crawl apod`, no dates) over an up-to-date archive: requests, time
   4  `python -m apodscrape rebuild --warc DIR --out DIR` over the crawl's captures: days/s
   5  whole-archive backfill through the list API (simulator in moved mode): requests
@@ -256,7 +255,7 @@ class Crawl:
     log: str
     requests_seen: int = 0  # by the simulator
     output: Path = field(default_factory=Path)
-    cpu_seconds: float = 0.0  # user + system, of the crawler and the workers it waited for
+    cpu_seconds: float = 0.0  # user + system, of the crawler and the children it waited for
 
     @property
     def requests(self) -> int:
@@ -426,7 +425,7 @@ def row_crawl(bench: Bench) -> list[Row]:
         Row(2, "  Scrapy's floor: a spider that only asks, crawl's settings (bench/bare_spider)",
             f"{floor:,.0f} pages/s, 1/{fetched / floor:.1f} of the fetcher; the crawl at "
             f"{100 * rate / floor:.0f}% of it"),
-        Row(2, "  CPU of the crawl: its process and its parse workers (os.wait4)",
+        Row(2, "  CPU of the crawl (os.wait4)",
             f"{crawl.cpu_seconds:.1f} s, {1000 * crawl.cpu_seconds / crawl.written:.2f} ms a page"),
         Row(2, "  peak RSS, the crawl above", f"{crawl.peak_rss_mb:.0f} MB", "<= 200 MB",
             verdict(crawl.peak_rss_mb <= 200)),

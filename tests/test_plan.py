@@ -24,8 +24,6 @@ GOOD_SETTINGS = {
     "APOD_SCIENCE_URL": "https://science.nasa.gov/",
     "APOD_SCIENCE_PER_PAGE": 100,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-    "APOD_PARSE_WORKERS": 1,
-    "APOD_PARSE_WORKERS_MIN_DAYS": 500,
 }
 
 
@@ -63,11 +61,8 @@ def test_a_huge_refresh_window_asks_every_day_since_the_first() -> None:
 
 def test_settings_are_read_and_checked() -> None:
     assert read_settings({**GOOD_SETTINGS, "APOD_CLASSIC_URL": "http://127.0.0.1:8080/apod"}) == (
-        Settings(
-            "auto", "http://127.0.0.1:8080/apod/", "https://science.nasa.gov/", 100, 1,
-            parse_workers=1, parse_workers_min_days=500,
-        )
-    )  # fmt: skip
+        Settings("auto", "http://127.0.0.1:8080/apod/", "https://science.nasa.gov/", 100, 1)
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,8 +72,6 @@ def test_settings_are_read_and_checked() -> None:
         ("APOD_SCIENCE_PER_PAGE", "abc", "APOD_SCIENCE_PER_PAGE='abc' is not a whole number"),
         ("APOD_SCIENCE_PER_PAGE", "0", "APOD_SCIENCE_PER_PAGE=0 is not between 1 and 100"),
         ("APOD_CLASSIC_URL", "file:///etc/", "APOD_CLASSIC_URL='file:///etc/' is not an http(s)"),
-        ("APOD_PARSE_WORKERS", "-1", "APOD_PARSE_WORKERS=-1 is not between 0 and 64"),
-        ("APOD_PARSE_WORKERS_MIN_DAYS", "x", "APOD_PARSE_WORKERS_MIN_DAYS='x' is not a whole"),
     ],
 )
 def test_a_wrong_setting_is_one_line(name: str, value: str, message: str) -> None:

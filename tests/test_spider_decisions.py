@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -55,16 +54,7 @@ def _classic_answer(spider: ApodSpider, status: int, body: bytes = b"", **header
     request = spider.classic_request(DAY, probe=spider.api_fallback)
     spider.classic_in_flight += 1
     response = HtmlResponse(request.url, status=status, body=body, headers=headers, request=request)
-    return _results(spider.parse_classic(response, **request.cb_kwargs))
-
-
-def _results(callback: AsyncIterator[Any]) -> list[Any]:
-    """What an async generator callback yields, to its end."""
-
-    async def collect() -> list[Any]:
-        return [result async for result in callback]
-
-    return asyncio.run(collect())
+    return list(spider.parse_classic(response, **request.cb_kwargs))
 
 
 def _what(spider: ApodSpider, results: list[Any]) -> list[str]:
@@ -156,7 +146,7 @@ def test_after_a_failed_probe_the_apis_no_is_no_proof_for_any_queued_day(spider_
     list(spider.classic_error(failure))
     request = spider.science_day_request(dt.date(2025, 1, 3))
     response = TextResponse(request.url, status=404, body=NOT_FOUND, request=request)
-    asyncio.run(spider.parse_science_day(response, **request.cb_kwargs))
+    spider.parse_science_day(response, **request.cb_kwargs)
     assert _what(spider, []) == ["1 failed"]
 
 
@@ -178,7 +168,7 @@ def test_after_the_probe_the_window_opens(spider_for, spec: Path) -> None:
 def _science_answer(spider: ApodSpider, status: int, body: bytes) -> list[Any]:
     request = spider.science_day_request(DAY)
     response = TextResponse(request.url, status=status, body=body, request=request)
-    result = asyncio.run(spider.parse_science_day(response, **request.cb_kwargs))
+    result = spider.parse_science_day(response, **request.cb_kwargs)
     return [] if result is None else [result]
 
 
@@ -202,14 +192,14 @@ def test_api_day_record(spider_for, corpus: Path) -> None:
     body = (corpus / "science" / "apod-basic-261002.json").read_bytes()
     request = spider.science_day_request(dt.date(2026, 10, 2))
     response = TextResponse(request.url, status=200, body=body, request=request)
-    day = asyncio.run(spider.parse_science_day(response, **request.cb_kwargs))
+    day = spider.parse_science_day(response, **request.cb_kwargs)
     assert isinstance(day, Day) and day.date == dt.date(2026, 10, 2) and day.raw_sha256
 
 
 def _list_answer(spider: ApodSpider, run: list[dt.date], page: int, body: bytes, size=None):
     request = spider.science_list_request(run, set(run), page=page, page_size=size)
     response: Response = TextResponse(request.url, status=200, body=body, request=request)
-    return _results(spider.parse_science_list(response, **request.cb_kwargs))
+    return list(spider.parse_science_list(response, **request.cb_kwargs))
 
 
 def test_a_list_page_that_is_not_json_falls_back_to_single_days(spider_for) -> None:
@@ -247,7 +237,7 @@ def test_a_page_that_brings_nothing_new_ends_paging(spider_for, corpus) -> None:
     request = spider.science_list_request(RUN, set(RUN[:4]), page=2, page_size=3)
     body = _records(corpus, *RUN[:-4:-1])
     response = TextResponse(request.url, status=200, body=body, request=request)
-    results = _results(spider.parse_science_list(response, **request.cb_kwargs))
+    results = list(spider.parse_science_list(response, **request.cb_kwargs))
     assert _what(spider, results) == ["ask the API"] * 4
 
 
@@ -257,7 +247,7 @@ def test_paging_stops_at_the_last_page_the_api_counts(spider_for, corpus) -> Non
     body = _records(corpus, *RUN[:-4:-1])
     headers = {"X-WP-TotalPages": "1"}
     response = TextResponse(request.url, status=200, body=body, headers=headers, request=request)
-    results = _results(spider.parse_science_list(response, **request.cb_kwargs))
+    results = list(spider.parse_science_list(response, **request.cb_kwargs))
     assert _what(spider, results)[3:] == ["ask the API"] * 4  # days 1-4, one by one
 
 

@@ -38,7 +38,6 @@ from ..plan import (
     parse_arguments,
     read_settings,
 )
-from ..pool import WorkerPool
 from ..record import Day
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
@@ -90,17 +89,9 @@ class ApodSpider(scrapy.Spider):
         spider.plan = make_plan(spider.arguments, spider.config, archived, today, spider.state)
         # auto takes from the API what the classic site does not give; classic never does
         spider.api_fallback = spider.plan.source == AUTO
-        # worker processes only for a run long enough to pay for starting them
-        long_run = len(spider.plan.fetch) >= spider.config.parse_workers_min_days
-        spider.workers = WorkerPool(spider.config.parse_workers if long_run else 0)
         return spider
 
     def closed(self, reason: str) -> None:
-        self.workers.close()
-        if self.workers.started:
-            self.crawler.stats.set_value("apod/parse_workers", self.workers.started)
-        if self.workers.broken:
-            self.crawler.stats.set_value("apod/parse_worker_died", 1)
         asked = self.plan.fetch + self.plan.skipped
         state = self.state
         if asked:
@@ -181,23 +172,19 @@ class ApodSpider(scrapy.Spider):
             self.classic_in_flight += 1
             yield self.classic_request(self.classic_queue.pop(), probe=probing)
 
-    async def parse_classic(
-        self, response: Response, day: dt.date, probe: bool
-    ) -> AsyncIterator[Any]:
+    def parse_classic(self, response: Response, day: dt.date, probe: bool) -> Iterator[Any]:
         self.classic_in_flight -= 1
         try:
-            outcome = await self.classic_outcome(response, day)
+            outcome = self.classic_outcome(response, day)
         except Exception as error:  # a bug, not the page: this day fails, the run goes on
             self.fail(day, _unexpected(error))
             outcome = []
         if probe and not any(isinstance(result, scrapy.Request) for result in outcome):
             self.classic_probed = True  # answered (not a redirect being followed): open up
-        for result in outcome:
-            yield result
-        for request in self.refill_classic():
-            yield request
+        yield from outcome
+        yield from self.refill_classic()
 
-    async def classic_outcome(self, response: Response, day: dt.date) -> list[Any]:
+    def classic_outcome(self, response: Response, day: dt.date) -> list[Any]:
         """What one classic answer means for its day: a Day, requests, or nothing."""
         if response.status in _REDIRECTS:
             target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
@@ -213,7 +200,7 @@ class ApodSpider(scrapy.Spider):
             self.missing(day)
             return []
         try:
-            return [await self.workers.run(parse_page, response.body, response.url)]
+            return [parse_page(response.body, response.url)]
         except WrongDayError as error:  # a page of another day: the move's landing page
             return list(self.moved_off_classic(day, str(error)))
         except ApodError as error:
@@ -275,7 +262,7 @@ class ApodSpider(scrapy.Spider):
             meta={"apod_day": day, "apod_source": SCIENCE, "handle_httpstatus_list": [404]},
         )
 
-    async def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
+    def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
         if response.status == 404:
             if science.is_not_found(response.text):
                 self.missing(day)
@@ -283,7 +270,7 @@ class ApodSpider(scrapy.Spider):
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
-            return await self.workers.run(parse_page, response.body, response.url)
+            return parse_page(response.body, response.url)
         except ApodError as error:
             self.fail(day, str(error))
         except Exception as error:  # a bug, not the record: this day fails, the run goes on
@@ -304,23 +291,22 @@ class ApodSpider(scrapy.Spider):
             meta={"apod_source": SCIENCE},
         )
 
-    async def parse_science_list(
+    def parse_science_list(
         self,
         response: Response,
         run: list[dt.date],
         pending: set[dt.date],
         page: int,
         page_size: int | None,
-    ) -> AsyncIterator[Any]:
+    ) -> Iterator[Any]:
         try:
-            records = await self.workers.run(parse_listing, response.body, response.url)
+            records = parse_listing(response.body, response.url)
         except Exception as error:  # not a list page, or a bug: its days are asked one by one
             said = str(error) if isinstance(error, ApodError) else _unexpected(error)
             outcome = self.list_fallback(pending, f"{response.url}: {said}")
         else:
             outcome = self.listed(response, records, run, pending, page, page_size)
-        for result in outcome:
-            yield result
+        yield from outcome
 
     def listed(
         self,
