@@ -2,8 +2,8 @@
 
 A spider that asks for each address of URLS_FILE (one a line) and yields one item a page,
 nothing else: no parse, no file, no capture. Scrapy with the crawl's own settings
-(apodscrape/settings.py: CONCURRENT_ITEMS, the Scrapy components it switches off) but none
-of apodscrape's components, and the politeness the bench's crawls switch off
+(apodscrape/crawl/settings.py: CONCURRENT_ITEMS, the Scrapy components it switches off)
+but none of apodscrape's components, and the politeness the bench's crawls switch off
 (bench/politeness.py) switched off here too. What the crawl does beyond Scrapy's per-request
 work is the gap between the two.
 """
@@ -28,7 +28,7 @@ def bare_settings() -> Settings:
     """The crawl's settings less apodscrape's own components (Scrapy's that it switches off
     stay off), politeness off."""
     settings = Settings()
-    settings.setmodule("apodscrape.settings", priority="project")
+    settings.setmodule("apodscrape.crawl.settings", priority="project")
     for name in COMPONENTS:
         kept = {path: order for path, order in settings[name].items() if order is None}
         settings.set(name, kept, priority="project")

@@ -16,8 +16,8 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
-from apodscrape import settings as project_settings
-from apodscrape.spiders.apod import ApodSpider
+from apodscrape.crawl import settings as project_settings
+from apodscrape.crawl.spiders.apod import ApodSpider
 from sitesim import SiteSim
 
 from .archives import corpus_days, write_days

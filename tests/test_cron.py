@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from apodscrape import archive, days, middlewares
+from apodscrape import archive, days
 from apodscrape.__main__ import main
+from apodscrape.crawl import middlewares
 from sitesim import Answer, SiteSim, classic_page
 
 from .conftest import day_files, start_scrapy_crawl

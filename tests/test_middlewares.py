@@ -24,14 +24,14 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from apodscrape.middlewares import (
+from apodscrape.crawl.middlewares import (
     AllowedHostsMiddleware,
     CaptureMiddleware,
     RetryAfterMiddleware,
     UnreachableHostMiddleware,
     retry_after,
 )
-from apodscrape.spiders.apod import ApodSpider
+from apodscrape.crawl.spiders.apod import ApodSpider
 from apodscrape.warc import captures
 
 from .conftest import project_settings_dict

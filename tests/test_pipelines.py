@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from apodscrape import archive, parse_page
-from apodscrape.pipelines import WriteDayPipeline, media_url
+from apodscrape.crawl.pipelines import WriteDayPipeline, media_url
 from apodscrape.record import Day
 
 from .conftest import project_settings_dict

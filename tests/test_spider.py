@@ -17,9 +17,9 @@ from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 from scrapy.utils.test import get_crawler
 
-from apodscrape import settings
-from apodscrape.middlewares import AllowedHostsMiddleware
-from apodscrape.spiders.apod import ApodSpider
+from apodscrape.crawl import settings
+from apodscrape.crawl.middlewares import AllowedHostsMiddleware
+from apodscrape.crawl.spiders.apod import ApodSpider
 from sitesim import API_PATH, ARCHIVE_PAGE, SiteSim, classic_page
 
 from .conftest import day_files, project_settings_dict, scrapy_crawl

@@ -17,8 +17,8 @@ from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
 from apodscrape import archive
+from apodscrape.crawl.spiders.apod import ApodSpider
 from apodscrape.record import Day
-from apodscrape.spiders.apod import ApodSpider
 
 from .conftest import FIXTURES, project_settings_dict
 

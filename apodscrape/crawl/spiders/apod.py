@@ -26,10 +26,10 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from .. import archive, days
-from ..errors import ApodError, WrongDayError
-from ..parse import parse_listing, parse_page, science
-from ..plan import (
+from ... import archive, days
+from ...errors import ApodError, WrongDayError
+from ...parse import parse_listing, parse_page, science
+from ...plan import (
     AUTO,
     CLASSIC,
     DEFAULT_REFRESH,
@@ -38,7 +38,7 @@ from ..plan import (
     parse_arguments,
     read_settings,
 )
-from ..record import Day
+from ...record import Day
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
 # published on science.nasa.gov only, so `auto` takes them from its API without asking.

@@ -6,7 +6,7 @@ from typing import Any
 
 from scrapy.exporters import CsvItemExporter
 
-from .table import csv_cell
+from ..table import csv_cell
 
 
 class CsvDayExporter(CsvItemExporter):

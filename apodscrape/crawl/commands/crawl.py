@@ -8,9 +8,9 @@ import sys
 
 from scrapy.commands import crawl
 
-from .. import archive
-from ..errors import ApodError, ArchiveLocked
-from ..plan import parse_arguments, read_settings
+from ... import archive
+from ...errors import ApodError, ArchiveLocked
+from ...plan import parse_arguments, read_settings
 
 EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
 EXIT_BAD_ARGUMENTS = 2

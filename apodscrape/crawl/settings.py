@@ -4,10 +4,10 @@ from apodscrape import __version__
 from apodscrape.table import FEED_FIELDS
 
 BOT_NAME = "apodscrape"
-SPIDER_MODULES = ["apodscrape.spiders"]
-NEWSPIDER_MODULE = "apodscrape.spiders"
+SPIDER_MODULES = ["apodscrape.crawl.spiders"]
+NEWSPIDER_MODULE = "apodscrape.crawl.spiders"
 # `scrapy crawl` with a one-line error for bad arguments and a non-zero exit for lost days.
-COMMANDS_MODULE = "apodscrape.commands"
+COMMANDS_MODULE = "apodscrape.crawl.commands"
 
 # --- apodscrape ---------------------------------------------------------------------------
 APOD_OUTPUT_DIR = "output"  # the archive: one apYYMMDD.txt per day
@@ -59,13 +59,13 @@ REMOTE_CONTROL_ENABLED = False
 # --- middlewares, pipelines, extensions ----------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # first: nothing leaves for a host or scheme the run was not pointed at
-    "apodscrape.middlewares.AllowedHostsMiddleware": 50,
+    "apodscrape.crawl.middlewares.AllowedHostsMiddleware": 50,
     # above the retries (550): it sees every failed attempt, and stops a dead host's
-    "apodscrape.middlewares.UnreachableHostMiddleware": 560,
+    "apodscrape.crawl.middlewares.UnreachableHostMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "apodscrape.middlewares.RetryAfterMiddleware": 550,
+    "apodscrape.crawl.middlewares.RetryAfterMiddleware": 550,
     # below HttpCompressionMiddleware (590): its process_response sees decoded bodies
-    "apodscrape.middlewares.CaptureMiddleware": 540,
+    "apodscrape.crawl.middlewares.CaptureMiddleware": 540,
     # AllowedHostsMiddleware does its work, stricter: without allowed_domains it only costs
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # no site asked needs credentials: one step less for every request
@@ -81,9 +81,9 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 EXTENSIONS = {
-    "apodscrape.extensions.LogLevel": 0,  # first: before any other component logs
-    "apodscrape.extensions.RunSummary": 500,
-    "apodscrape.extensions.Progress": 500,
+    "apodscrape.crawl.extensions.LogLevel": 0,  # first: before any other component logs
+    "apodscrape.crawl.extensions.RunSummary": 500,
+    "apodscrape.crawl.extensions.Progress": 500,
 }
 # A response gives one day (a list page up to 25): Scrapy starts this many item tasks for
 # each response, so its default of 100 is mostly overhead.
@@ -94,11 +94,11 @@ CONCURRENT_ITEMS = 4
 # asks one a second anyway).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 ITEM_PIPELINES = {
-    "apodscrape.pipelines.WriteDayPipeline": 300,
-    "apodscrape.pipelines.MediaPipeline": 400,  # only with -a media=1
+    "apodscrape.crawl.pipelines.WriteDayPipeline": 300,
+    "apodscrape.crawl.pipelines.MediaPipeline": 400,  # only with -a media=1
 }
 APOD_MEDIA_MAXSIZE = 512 * 1024 * 1024  # the largest media file kept (some TIFFs are huge)
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = FEED_FIELDS  # every column of the table, in order, then media files
-FEED_EXPORTERS = {"csv": "apodscrape.exporters.CsvDayExporter"}
+FEED_EXPORTERS = {"csv": "apodscrape.crawl.exporters.CsvDayExporter"}
 LOG_LEVEL = "INFO"

@@ -22,9 +22,9 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response
 
-from .archive import warc_dir
-from .record import Day, Facts
-from .warc import CaptureKey, CaptureWriter, body_key, capture_key, facts_of, keep_run_facts
+from ..archive import warc_dir
+from ..record import Day, Facts
+from ..warc import CaptureKey, CaptureWriter, body_key, capture_key, facts_of, keep_run_facts
 
 
 class AllowedHostsMiddleware:

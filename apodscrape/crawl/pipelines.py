@@ -15,8 +15,8 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.statscollectors import StatsCollector
 
-from . import archive, days, media
-from .record import CLASSIC, Day
+from .. import archive, days, media
+from ..record import CLASSIC, Day
 
 logger = logging.getLogger(__name__)
 
