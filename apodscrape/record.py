@@ -40,6 +40,11 @@ class Day:
     raw_sha256: str = ""  # of the raw answer it was read from (set by the parser)
     # a still of a video day: the API's `hdurl`, else a YouTube embed's own still (media.py)
     thumbnail_url: str | None = None
+    # the page's own description of the picture (its image's `alt`, the API's `alt`); None
+    # where it has none or only the generic "See Explanation. Clicking on …" (parse/alt.py)
+    alt: str | None = None
+    permalink: str | None = None  # the day's address at science.nasa.gov, where given
+    source_damaged: bool = False  # the source's text carries U+FFFD (lost before we read it)
     media_files: list[dict[str, Any]] = field(default_factory=list)  # set by MediaPipeline
 
     def __post_init__(self) -> None:
@@ -79,3 +84,6 @@ class Facts(NamedTuple):
     source: str
     source_url: str
     raw_sha256: str
+    alt: str | None
+    permalink: str | None
+    source_damaged: bool

@@ -60,3 +60,18 @@ def test_paragraphs(case) -> None:
 def test_keywords(case) -> None:
     expected, day = case
     assert day.keywords == expected["keywords"]
+
+
+def test_alt(case) -> None:
+    expected, day = case
+    assert day.alt == expected["alt"]
+
+
+def test_classic_page_gives_no_permalink(case) -> None:
+    _, day = case
+    assert day.permalink is None
+
+
+def test_source_not_damaged(case) -> None:
+    _, day = case
+    assert day.source_damaged is False

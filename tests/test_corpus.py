@@ -15,9 +15,11 @@ from apodscrape.tools import check
 
 from .conftest import corpus_dir
 from .golden_fields import (  # noqa: F401 (collected here, with this module's case)
+    test_alt,
     test_body_end,
     test_body_start,
     test_canonical_url,
+    test_classic_page_gives_no_permalink,
     test_credit,
     test_date,
     test_hd_image_url,
@@ -25,6 +27,7 @@ from .golden_fields import (  # noqa: F401 (collected here, with this module's c
     test_keywords,
     test_media_type,
     test_paragraphs,
+    test_source_not_damaged,
     test_title,
 )
 

@@ -81,6 +81,49 @@ def test_single_day_sample(sample, yymmdd: str) -> None:
         assert note not in day.explanation
 
 
+ARTICLE = "https://science.nasa.gov/image-article/"
+# sample -> (alt, permalink), read off each record's `alt` and `permalink`
+ALT_AND_PERMALINK = {
+    "150603": (None, ARTICLE + "apod-2015-june-3-flyby-image-of-saturns-sponge-moon-hyperion/"),
+    "260913": (
+        "Comet in the sky low to the horizon above the clouds.",
+        ARTICLE + "apod-2026-september-13-comet-neowise-rising-over-the-adriatic-sea/",
+    ),
+    "261002": (
+        "313 separate images of nebulae that resemble a variety of shapes and brightnesses."
+        " Some are dim and whispy, others are bright and create structure. Each image traces"
+        " the complex behavior of interstellar gas.",
+        ARTICLE + "apod-2026-october-2-the-complete-sharpless-catalog-313-nebulae/",
+    ),
+}
+
+
+@pytest.mark.parametrize("yymmdd", sorted(ALT_AND_PERMALINK))
+def test_alt_and_permalink(sample, yymmdd: str) -> None:
+    # 150603's alt is the generic "See Explanation. Clicking on the picture will download…"
+    day = parse_page(sample(f"apod-basic-{yymmdd}.json"), API + yymmdd)
+    assert (day.alt, day.permalink) == ALT_AND_PERMALINK[yymmdd]
+    assert day.source_damaged is False
+
+
+def test_list_records_carry_their_own_permalink(sample) -> None:
+    days = parse_listing(sample("apod-basic-list-151018-151019.json"), API)
+    assert [(d.permalink, d.alt) for d in days] == [
+        (ARTICLE + "apod-2015-october-19-the-southern-cross-in-a-southern-sky/", None),
+        (ARTICLE + "apod-2015-october-18-mammatus-clouds-over-saskatchewan/", None),
+    ]
+
+
+def test_record_damaged_at_the_source(sample) -> None:
+    # a real record whose title lost a character before it reached us, as 259 pages of the
+    # classic archive had (ap010107 "Glada V\ufffdnner"); the file shows it as it came
+    record = json.loads(sample("apod-basic-261002.json"))
+    record["title"] = record["title"].replace("Nebulas", "Nebul\ufffds")
+    day = parse_page(json.dumps(record).encode(), API + "261002")
+    assert day.source_damaged is True
+    assert "Nebul\ufffds" in render(day)
+
+
 def test_no_invented_copyright_label(sample) -> None:
     # basic_html hard-codes "Image Credit & Copyright:" on every day, this one too
     day = parse_page(sample("apod-basic-150603.json"), API + "150603")

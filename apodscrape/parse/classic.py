@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -20,6 +21,7 @@ from .. import days
 from ..errors import NotADayPage, TruncatedPage
 from ..media import MEDIA_FILE, thumbnail
 from ..record import CLASSIC, IMAGE, OTHER, VIDEO, Day
+from .alt import description
 from .markdown import to_inline, to_markdown, web_url
 from .stream import END, START, TEXT, Event, collapse, text_of, walk
 
@@ -72,6 +74,10 @@ _RAW_FURNITURE = re.compile(
     r"<(?:center|hr|table|form)\b|</(?:td|table|center)\s*>|tomorrow'?s\s+picture"
 )
 
+# What a decoder puts for what it could not read: a source that carries it lost those
+# characters before we read it (valid UTF-8 bytes, not a decoding of ours).
+REPLACEMENT = "\ufffd"
+
 _BOLD = frozenset({"b", "strong"})
 # The label's element: a bold, or a heading on the first day (`<h3> Explanation: </h3>`).
 _LABEL_TAGS = _BOLD | {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -108,20 +114,22 @@ def parse_classic(text: str, url: str) -> Day:
         credit = _credit_lines(stream, credit_from, label, canonical)
         media_end = title_at
 
-    media_type, image_url, hd_image_url = _media(stream, date_line, media_end, canonical)
+    media = _media(stream, date_line, media_end, canonical)
     return Day(
         date=date,
         title=title,
         canonical_url=canonical,
-        media_type=media_type,
-        image_url=image_url,
-        hd_image_url=hd_image_url,
+        media_type=media.media_type,
+        image_url=media.url,
+        hd_image_url=media.hd_url,
         credit=credit,
         explanation=_explanation(stream, _end_of(stream, label) + 1, canonical),
         keywords=_keywords(root),
         source=CLASSIC,
         source_url=url,
-        thumbnail_url=thumbnail(media_type, image_url),
+        thumbnail_url=thumbnail(media.media_type, media.url),
+        alt=media.alt,
+        source_damaged=REPLACEMENT in text,
     )
 
 
@@ -309,7 +317,7 @@ def _next_center(stream: list[Event], index: int, before: int) -> int | None:
     return None
 
 
-def page_media(text: str, base: str) -> tuple[str, str | None, str | None]:
+def page_media(text: str, base: str) -> Media:
     """The featured media of a classic-style page (science.nasa.gov's basic_html is one)."""
     root = _document(text)
     stream = walk(root.find("body"))
@@ -439,10 +447,17 @@ def _opens_notice(stream: list[Event], start: int, line_start: bool, after_blank
     return following is not None and following.kind == TEXT and following.text.startswith(":")
 
 
-def _media(
-    stream: list[Event], after: int, before: int, base: str
-) -> tuple[str, str | None, str | None]:
-    """The featured media between the date line and the title: type, URL, hi-res URL."""
+class Media(NamedTuple):
+    """The featured media of a page: its type, address, larger file and description."""
+
+    media_type: str
+    url: str | None
+    hd_url: str | None = None
+    alt: str | None = None  # the picture's own description (parse/alt.py)
+
+
+def _media(stream: list[Event], after: int, before: int, base: str) -> Media:
+    """The featured media between the date line and the title."""
     for index in range(after, before):
         event = stream[index]
         if event.kind != START or event.tag not in _MEDIA:
@@ -451,19 +466,19 @@ def _media(
         if event.tag == "img":
             src = web_url(element.get("src"), base)
             if src:
-                return IMAGE, src, _hi_res(element, base)
+                return Media(IMAGE, src, _hi_res(element, base), description(element.get("alt")))
         elif event.tag == "video":
             src = element.get("src") or next(
                 (s.get("src") for s in element.iter("source") if s.get("src")), None
             )
             if url := web_url(src, base):
-                return VIDEO, url, None
+                return Media(VIDEO, url)
         elif event.tag == "iframe":
             if url := web_url(element.get("src"), base):
-                return VIDEO, url, None
+                return Media(VIDEO, url)
         elif url := web_url(element.get("src") or element.get("data"), base):
-            return OTHER, url, None  # <embed>/<object>: Flash and other plug-ins
-    return OTHER, None, None
+            return Media(OTHER, url)  # <embed>/<object>: Flash and other plug-ins
+    return Media(OTHER, None)
 
 
 def _hi_res(image: etree._Element, base: str) -> str | None:

@@ -17,7 +17,8 @@ from .. import days
 from ..errors import NotADayPage
 from ..media import thumbnail
 from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
-from .classic import explanation_fragment, page_media
+from .alt import description
+from .classic import REPLACEMENT, Media, explanation_fragment, page_media
 from .markdown import MEDIA_SCHEMES, is_absolute, to_inline
 from .stream import collapse
 
@@ -78,22 +79,26 @@ def parse_science(record: dict[str, Any], url: str) -> Day:
         raise NotADayPage("not an apod-basic day record (no date or title)") from None
     if not title:
         raise NotADayPage(f"the record of {date} has no title")
-    permalink = record.get("permalink")
-    base = permalink if is_absolute(permalink, MEDIA_SCHEMES) else f"{SCIENCE_BASE}apod/"
-    media_type, image_url, hd_image_url = _media(record, base)
+    permalink = _permalink(record)
+    base = permalink or f"{SCIENCE_BASE}apod/"
+    media = _media(record, base)
     return Day(
         date=date,
         title=title,
         canonical_url=days.canonical_url(date),
-        media_type=media_type,
-        image_url=image_url,
-        hd_image_url=hd_image_url,
+        media_type=media.media_type,
+        image_url=media.url,
+        hd_image_url=media.hd_url,
         credit=_credit_lines(record.get("credit") or "", base),
         explanation=explanation_fragment(record.get("explanation") or "", base),
         keywords=None,  # the API gives none: unknown, not an empty list
         source=SCIENCE,
         source_url=url,
-        thumbnail_url=thumbnail(media_type, image_url, _still(record)),
+        thumbnail_url=thumbnail(media.media_type, media.url, _still(record)),
+        # the record's own `alt`, else its page's (the same text where both are given)
+        alt=description(html.unescape(record.get("alt") or "")) or media.alt,
+        permalink=permalink,
+        source_damaged=REPLACEMENT in json.dumps(record, ensure_ascii=False),
     )
 
 
@@ -105,22 +110,32 @@ def _credit_lines(credit: str, base: str) -> list[str]:
     return lines
 
 
-def _media(record: dict[str, Any], base: str) -> tuple[str, str | None, str | None]:
+def _media(record: dict[str, Any], base: str) -> Media:
     """Media of `basic_html`, else the original file behind `hdurl` on an image day."""
     hd_original = _original_file(record.get("hdurl"))
     page = record.get("basic_html")
     if page:
         try:
-            media_type, url, hd = page_media(page, base)
+            media = page_media(page, base)
         except NotADayPage:
-            media_type, url, hd = OTHER, None, None
-        if url:
-            return media_type, url, hd or (hd_original if media_type == IMAGE else None)
+            media = Media(OTHER, None)
+        if media.url:
+            if media.media_type == IMAGE and not media.hd_url:
+                return media._replace(hd_url=hd_original)
+            return media
     if record.get("media_type") == VIDEO:
-        return VIDEO, None, None  # `hdurl` of a video day is a still, not the video
+        return Media(VIDEO, None)  # `hdurl` of a video day is a still, not the video
     if hd_original:
-        return IMAGE, hd_original, hd_original
-    return OTHER, None, None
+        return Media(IMAGE, hd_original, hd_original)
+    return Media(OTHER, None)
+
+
+def _permalink(record: dict[str, Any]) -> str | None:
+    """The day's own page at science.nasa.gov (`permalink`, WordPress's `link`), if given."""
+    for key in ("permalink", "link"):
+        if is_absolute(value := record.get(key), MEDIA_SCHEMES):
+            return value
+    return None
 
 
 def _still(record: dict[str, Any]) -> str | None:
