@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
-import json
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from apodscrape import render
+from apodscrape import archive, catalog
+from apodscrape.__main__ import main
 from apodscrape.api.v1 import USAGE
 from apodscrape.days import today_eastern
 from apodscrape.record import Day
@@ -28,66 +26,33 @@ from .archives import corpus_days, write_days
 from .conftest import ROOT
 from .test_layers import _loaded_frameworks
 
-SCHEMA = Path("/work/contract/catalog.sql")
 FAILED_DAY = "2014-09-23"  # not in the corpus: a run failed it
 GAP = "2020-06-10"  # APOD never had it
 
 
-def fill_catalog(archive: Path, days: list[Day]) -> Path:
-    """A catalog of these days on the agreed schema (until the catalog module's builder)."""
-    path = archive / "catalog.sqlite"
-    connection = sqlite3.connect(path)
-    connection.executescript(SCHEMA.read_text())
-    connection.execute("PRAGMA journal_mode = WAL")
-    with connection:
-        connection.execute(
-            "INSERT INTO runs (id, command, arguments, started_at, ended_at, exit_status)"
-            " VALUES (1, 'crawl', '{}', '2026-12-06T01:00:00Z', '2026-12-06T01:05:00Z', 1)"
-        )
-        connection.execute(
-            "INSERT INTO outcomes VALUES (1, ?, 'failed', 'HTTP 503 three times', ?)",
-            (FAILED_DAY, "2026-12-06T01:04:00Z"),
-        )
-        connection.execute(
-            "INSERT INTO outcomes VALUES (1, ?, 'missing', 'APOD has no page', ?)",
-            (GAP, "2026-12-06T01:04:00Z"),
-        )
+def fill_catalog(directory: Path, days: list[Day]) -> Path:
+    """The archive's catalog as a crawl leaves it: each day's record put as it is parsed
+    from its capture, and a run that failed one day and found another missing."""
+    db = catalog.open_catalog(directory)
+    try:
         for day in days:
-            put_day(connection, day)
-    connection.close()
-    return path
-
-
-def put_day(connection: sqlite3.Connection, day: Day) -> None:
-    iso = day.date.isoformat()
-    connection.execute(
-        "INSERT OR REPLACE INTO days (date, title, canonical_url, media_type, image_url,"
-        " hd_image_url, thumbnail_url, credit, credits, copyright, explanation,"
-        " explanation_text, keywords, file_sha256, changed_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            iso,
-            day.title,
-            day.canonical_url,
-            day.media_type,
-            day.image_url,
-            day.hd_image_url,
-            day.thumbnail_url,
-            json.dumps(day.credit),
-            json.dumps(day.credits),
-            day.copyright,
-            day.explanation,
-            day.explanation_text,
-            json.dumps(day.keywords) if day.keywords is not None else None,
-            hashlib.sha256(render(day).encode()).hexdigest(),
-            "2026-12-06T01:02:03Z",
-        ),
-    )
-    connection.execute("DELETE FROM days_fts WHERE date = ?", (iso,))
-    connection.execute(
-        "INSERT INTO days_fts (date, title, explanation, credit) VALUES (?, ?, ?, ?)",
-        (iso, day.title, day.explanation_text, "\n".join(day.credit)),
-    )
+            catalog.put_day(db, day, catalog.stamp_file(archive.day_path(directory, day.date)))
+        with catalog.transaction(db):
+            db.execute(
+                "INSERT INTO runs (id, command, arguments, started_at, ended_at, exit_status)"
+                " VALUES (1, 'crawl', '{}', '2026-12-06T01:00:00Z', '2026-12-06T01:05:00Z', 1)"
+            )
+            db.execute(
+                "INSERT INTO outcomes VALUES (1, ?, 'failed', 'HTTP 503 three times', ?)",
+                (FAILED_DAY, "2026-12-06T01:04:00Z"),
+            )
+            db.execute(
+                "INSERT INTO outcomes VALUES (1, ?, 'missing', 'APOD has no page', ?)",
+                (GAP, "2026-12-06T01:04:00Z"),
+            )
+    finally:
+        db.close()
+    return catalog.catalog_path(directory)
 
 
 def free_port() -> int:
@@ -394,3 +359,31 @@ def test_health_says_how_fresh_the_archive_is(server: Server, days: list[Day]) -
 def test_the_server_loads_no_crawl_framework() -> None:
     code = "import apodscrape.tools.serve as serve\nserve.app"
     assert _loaded_frameworks(f"import apodscrape.api\n{code}") == []
+
+
+def test_a_cron_crawl_is_answered_by_the_next_request(site, crawl, tmp_path: Path) -> None:
+    """A crawl of the simulator and the catalog's rebuild, while the server runs: the next
+    answer has the new day, with no restart, and the answers kept before it (the newest day,
+    a range) are not served stale."""
+    first = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(3)]
+    new = dt.date(2025, 1, 4)
+    site.publish(*first, new, title="Sky of {day}")
+    output = tmp_path / "output"
+    crawl(site, output=output, start=str(first[0]), end=str(first[-1]))
+    assert main(["rebuild", "--out", str(output), "--jobs", "1"]) == 0
+    running = start_server(output)
+    try:
+        assert running.get(f"/planetary/apod?date={new}").status_code == 404
+        assert running.get("/planetary/apod").json()["date"] == str(first[-1])
+        span = f"/planetary/apod?start_date={first[0]}&end_date={new}"
+        assert [d["date"] for d in running.get(span).json()] == [str(d) for d in first]
+
+        crawl(site, output=output, dates=str(new))
+        assert main(["rebuild", "--out", str(output), "--jobs", "1"]) == 0
+
+        answer = running.get(f"/planetary/apod?date={new}")
+        assert answer.status_code == 200 and answer.json()["title"] == f"Sky of {new}"
+        assert running.get("/planetary/apod").json()["date"] == str(new)
+        assert [d["date"] for d in running.get(span).json()] == [str(d) for d in [*first, new]]
+    finally:
+        stop_server(running)

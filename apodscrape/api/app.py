@@ -32,6 +32,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..catalog import CatalogError
 from ..credits import asserts_copyright
 from ..days import today_eastern
 from ..markdown_text import plain_text
@@ -219,7 +220,7 @@ class Service:
                 return answer
             with self.store.snapshot():
                 answer, keep = self._compute(kind, fields, today)
-        except sqlite3.Error as failure:
+        except (sqlite3.Error, CatalogError) as failure:
             return error(503, f"The archive's catalog cannot be read now: {failure}")
         if keep:
             if self._cached_bytes + len(answer.body) > CACHE_BYTES:
@@ -402,8 +403,10 @@ def create_app(
     rate_limit: int | None = None,
     api_keys: set[str] | None = None,
 ) -> Starlette:
-    """The ASGI application over `archive` (and the static site `site`, if given)."""
+    """The ASGI application over `archive` (and the static site `site`, if given);
+    CatalogError if the archive has no usable catalog."""
     service = Service(archive, rate_limit, api_keys)
+    service.store.version()  # opened now: a catalog that cannot be used stops the start
 
     async def apod(request: Request) -> Response:
         return service.respond(request, "apod")

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CATALOG = "catalog.sqlite"
+from ..catalog import catalog_path, open_readonly
+
 _COLUMNS = (
     "date, title, canonical_url, media_type, image_url, hd_image_url, thumbnail_url, credit,"
     " credits, copyright, explanation_text, keywords, alt, permalink, changed_at"
@@ -29,9 +30,8 @@ class Store:
     """One read-only connection to an archive's catalog (one per server process)."""
 
     def __init__(self, archive: str | os.PathLike[str]) -> None:
-        self.path = Path(archive) / CATALOG
-        if not self.path.is_file():
-            raise FileNotFoundError(f"no catalog at {self.path}")
+        self.archive = Path(archive)
+        self.path = catalog_path(archive)
         self._connection: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._checked = 0.0
@@ -42,10 +42,10 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         if self._connection is not None:
             self._connection.close()
+        self._connection = None
         stat = self.path.stat()
-        connection = sqlite3.connect(
-            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-        )
+        connection = open_readonly(self.archive)  # CatalogError: none, foreign or damaged
+        connection.isolation_level = None  # transactions are ours (snapshot)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA query_only = 1")
         self._connection, self._identity = connection, (stat.st_dev, stat.st_ino)
@@ -58,7 +58,8 @@ class Store:
     def version(self) -> tuple[Any, ...]:
         """A value that changes whenever what the catalog holds may have changed: another
         connection's commit (SQLite's data_version), or a new file put in its place (a
-        rebuild, an rsync), looked for at most once a second."""
+        rebuild, an rsync), looked for at most once a second. CatalogError if the new file
+        cannot be used."""
         now = time.monotonic()
         if now - self._checked >= 1.0:
             self._checked = now

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+from ..catalog import open_readonly
 from ..errors import ApodError
 
 # the worker processes uvicorn starts build their app from these (an import string is
@@ -32,8 +33,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def settings(args: argparse.Namespace) -> dict[str, object]:
     archive = Path(args.archive)
-    if not (archive / "catalog.sqlite").is_file():
-        raise ApodError(f"{archive} has no catalog.sqlite: build it with the catalog tool first")
+    open_readonly(archive).close()  # CatalogError (one line) before any server starts
     if args.site and not Path(args.site).is_dir():
         raise ApodError(f"no site directory at {args.site}")
     if args.workers < 1 or (args.rate_limit is not None and args.rate_limit < 1):
