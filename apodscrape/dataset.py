@@ -23,16 +23,19 @@ from .warc import RUN_STAMP, newest_facts
 
 
 def rows(
-    directory: str | os.PathLike[str], warc: str | os.PathLike[str] | None = None
+    directory: str | os.PathLike[str],
+    warc: str | os.PathLike[str] | None = None,
+    damaged: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every day of an archive as a table row, oldest first (by date: ap991231 before
     ap000101): the files' records with the newest capture's Facts of each day (from `warc`,
     default DIR/warc) where the archive has one. The day files are read one at a time as
-    the rows are taken; the directory is listed at once (ApodError now if it cannot be)."""
+    the rows are taken; the directory is listed at once (ApodError now if it cannot be).
+    Capture records that could not be read are named in `damaged` (else logged)."""
     records = archive.records(directory)
     warc_dir = Path(warc) if warc else archive.warc_dir(directory)
     # the one thing held for the whole archive: small Facts a day (8.5 MB for 11,480 days)
-    captured = newest_facts(warc_dir, os.cpu_count() or 1) if warc_dir.is_dir() else {}
+    captured = newest_facts(warc_dir, os.cpu_count() or 1, damaged) if warc_dir.is_dir() else {}
     return (row(record, captured.get(record["date"])) for record in records)
 
 

@@ -8,7 +8,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import mmap
 import os
+import re
+import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,9 +19,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
 from .archive import write_atomic
@@ -55,36 +59,54 @@ class Where(NamedTuple):
 
 
 class CaptureWriter:
-    """Appends responses to one `.warc.gz` file per run, opened at the first response."""
+    """Appends responses to one `.warc.gz` file per run, opened at the first response.
+
+    Each record is one gzip member, made in memory and written with one write: a write
+    that fails (a full disk) is cut back off, so that the file never holds half a record
+    before good ones; a run killed while writing leaves at most its last record cut off
+    (readers pass over both)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.path: Path | None = None
         self._file: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
 
     def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-        """Keep one response (its body as Scrapy decoded it)."""
-        if self._writer is None:
+        """Keep one response (its body as Scrapy decoded it); OSError if it cannot be."""
+        if self._file is None:
             self.directory.mkdir(parents=True, exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime(RUN_STAMP)
             self.path = self.directory / f"apod-{stamp}-{os.getpid()}.warc.gz"
-            self._file = self.path.open("xb")
-            self._writer = WARCWriter(self._file, gzip=True)
+            self._file = self.path.open("xb", buffering=0)
         kept = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
         kept.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(str(status), kept, protocol="HTTP/1.1")
+        member = BytesIO()
+        writer = WARCWriter(member, gzip=True)
         # with its length, warcio digests the body where it is, not copied to a temporary file
-        record = self._writer.create_warc_record(
+        record = writer.create_warc_record(
             url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers
         )
-        self._writer.write_record(record)
-        self._file.flush()  # a killed run loses at most the record being written
+        writer.write_record(record)
+        start = self._file.tell()
+        try:
+            _write_all(self._file, member.getbuffer())
+        except OSError:
+            with contextlib.suppress(OSError):
+                self._file.truncate(start)
+                self._file.seek(start)
+            raise
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
-            self._file = self._writer = None
+            self._file = None
+
+
+def _write_all(file: BinaryIO, data: memoryview) -> None:
+    """All of `data` to an unbuffered file (a raw write may take only part of it)."""
+    while data:
+        data = data[file.write(data) :]
 
 
 def warc_files(directory: Path) -> list[Path]:
@@ -92,30 +114,130 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.warc.gz"))
 
 
-def captures(directory: Path) -> Iterator[Capture]:
-    """Every 200 response kept under `directory`, oldest run first, in the order written."""
+def captures(directory: Path, damaged: list[str] | None = None) -> Iterator[Capture]:
+    """Every 200 response kept under `directory`, oldest run first, in the order written;
+    each damaged record passed over is named in `damaged` (else logged)."""
     for path in warc_files(directory):
-        yield from _captures_of(path)
+        yield from _captures_of(path, damaged)
 
 
-def _captures_of(path: Path) -> Iterator[Capture]:
-    """The 200 responses of one WARC file, in the order written."""
-    with path.open("rb") as file:
+def _captures_of(path: Path, damaged: list[str] | None = None) -> Iterator[Capture]:
+    """The 200 responses of one WARC file, in the order written. Each record is a gzip
+    member of its own: a damaged one (flipped bytes, a record cut off by a killed run or a
+    full disk) is passed over to the next good member, and named in `damaged` (else
+    logged)."""
+    loader = ArcWarcRecordLoader()
+    for offset, member in _members(path, damaged):
         try:
-            records = ArchiveIterator(file)
-            for record in records:
-                if record.rec_type != "response" or record.http_headers is None:
+            record = loader.parse_record_stream(
+                BufferedReader(BytesIO(member)), known_format="warc"
+            )
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            if record.http_headers.get_statuscode() != "200":
+                continue
+            headers = record.rec_headers
+            body = record.content_stream().read()
+        except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
+            _report(f"{path.name}: the record at byte {offset} cannot be read as WARC", damaged)
+            continue
+        date = headers.get_header("WARC-Date") or ""
+        yield Capture(headers.get_header("WARC-Target-URI"), body, offset, date)
+
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_READ = 1 << 16  # compressed bytes given to the decompressor at a time
+_URI = re.compile(rb"WARC-Target-URI: *([!-~]+)")  # printable ASCII only: a message's words
+
+
+def _members(path: Path, damaged: list[str] | None) -> Iterator[tuple[int, bytes]]:
+    """Each gzip member of a file that decompresses whole (its CRC checked) and holds a
+    WARC record, with its offset; what lies between them is damage, reported once per run
+    of bad bytes."""
+    with path.open("rb") as file:
+        if path.stat().st_size == 0:
+            return
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            size, start = len(data), 0
+            while start < size:
+                member, end = _member(data, start)
+                if member is not None:
+                    yield start, member
+                    start = end
                     continue
-                if record.http_headers.get_statuscode() != "200":
-                    continue
-                headers = record.rec_headers
-                body = record.content_stream().read()
-                offset = records.get_record_offset()
-                date = headers.get_header("WARC-Date") or ""
-                yield Capture(headers.get_header("WARC-Target-URI"), body, offset, date)
-        except (ArchiveLoadFailed, EOFError, OSError) as error:
-            # the last record of a run that was killed while writing it
-            logger.warning("%s: stopped reading at a damaged record (%s)", path.name, error)
+                lost_uri = _URI.search(_partial(data, start))
+                following = _next_member(data, start + 1)
+                _report_damage(path, start, following, size, lost_uri, damaged)
+                start = following
+
+
+def _member(data: mmap.mmap, start: int) -> tuple[bytes | None, int]:
+    """The WARC record of the gzip member at `start` and where the member ends, or None
+    when none starts there or it is damaged or cut off."""
+    if data[start : start + 3] != _GZIP_MAGIC:
+        return None, start
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out, at = [], start
+    try:
+        while not decompressor.eof and at < len(data):
+            chunk = data[at : at + _READ]
+            out.append(decompressor.decompress(chunk))
+            at += len(chunk)
+    except zlib.error:
+        return None, start
+    if not decompressor.eof:
+        return None, start
+    member = b"".join(out)
+    if not member.startswith(b"WARC/"):
+        return None, start
+    return member, at - len(decompressor.unused_data)
+
+
+def _partial(data: mmap.mmap, start: int) -> bytes:
+    """What a damaged member at `start` gives before its damage (its record's headers,
+    most often)."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        return decompressor.decompress(data[start : start + _READ], _READ)
+    except zlib.error:
+        return b""
+
+
+def _next_member(data: mmap.mmap, start: int) -> int:
+    """Where the next good member after `start` begins; the file's size if none does."""
+    at = data.find(_GZIP_MAGIC, start)
+    while at != -1 and _member(data, at)[0] is None:
+        at = data.find(_GZIP_MAGIC, at + 1)
+    return len(data) if at == -1 else at
+
+
+def _report_damage(
+    path: Path,
+    start: int,
+    end: int,
+    size: int,
+    lost_uri: re.Match[bytes] | None,
+    damaged: list[str] | None,
+) -> None:
+    what = f"the capture of {lost_uri[1].decode()}" if lost_uri else "a record"
+    if end == size:
+        message = (
+            f"{path.name}: {what} at byte {start} is cut off ({end - start} bytes to the end"
+            " of the file: a run killed, or a disk full, while writing it)"
+        )
+    else:
+        message = (
+            f"{path.name}: {what} at byte {start} is damaged; {end - start} bytes passed"
+            f" over, read on from byte {end}"
+        )
+    _report(message, damaged)
+
+
+def _report(message: str, damaged: list[str] | None) -> None:
+    if damaged is None:
+        logger.warning("%s", message)
+    else:
+        damaged.append(message)
 
 
 @dataclass
@@ -126,6 +248,7 @@ class Captured:
     where: dict[dt.date, Where] = field(default_factory=dict)  # each day's capture
     captures: int = 0
     passed_over: list[str] = field(default_factory=list)  # why a capture gave no day
+    damaged: list[str] = field(default_factory=list)  # records that could not be read
 
 
 def newest_days(directory: Path, jobs: int = 1) -> Captured:
@@ -136,7 +259,8 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
     paths = warc_files(directory)
     stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
     kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
-    tagged = ((p, c) for p in paths for c in _captures_of(p))
+    lost: dict[Path, list[str]] = {path: [] for path in paths}
+    tagged = ((p, c) for p in paths for c in _captures_of(p, lost[p]))
     for path, where, result in _days_of_all(tagged, jobs):
         found.captures += 1
         if isinstance(result, str):
@@ -146,28 +270,40 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
             found.where.update((day.date, where) for day in result)
             kept[path] += _dated_facts(result)
     for path in paths:
-        keep_facts(path, kept[path], stamps[path])
+        keep_facts(path, kept[path], stamps[path], lost[path])
+        found.damaged += lost[path]
     return found
 
 
-def newest_facts(directory: Path, jobs: int = 1) -> dict[dt.date, Facts]:
+def newest_facts(
+    directory: Path, jobs: int = 1, damaged: list[str] | None = None
+) -> dict[dt.date, Facts]:
     """The Facts of every day the captures give, the newest capture winning, as newest_days
     would find them, but without parsing again a WARC file whose Facts are kept beside it,
     in `.parsed/NAME.json`, stamped for this file and this parser (kept by the crawl that
-    wrote the file, by rebuild, or by the first newest_facts that parsed it)."""
+    wrote the file, by rebuild, or by the first newest_facts that parsed it). The records
+    that could not be read are named in `damaged` (else logged), kept or not."""
     paths = warc_files(directory)
     kept = {path: _kept_facts(path) for path in paths}
     todo = [path for path in paths if kept[path] is None]
     stamps = {path: _stamp(path) for path in todo}
     fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
-    tagged = ((path, capture) for path in todo for capture in _captures_of(path))
+    lost: dict[Path, list[str]] = {path: [] for path in todo}
+    tagged = ((path, capture) for path in todo for capture in _captures_of(path, lost[path]))
     for path, _, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
         if not isinstance(result, str):
             fresh[path] += _dated_facts(result)
     for path in todo:
-        keep_facts(path, fresh[path], stamps[path])
-        kept[path] = fresh[path]
-    return {dt.date.fromisoformat(day): facts for path in paths for day, facts in kept[path] or []}
+        keep_facts(path, fresh[path], stamps[path], lost[path])
+        kept[path] = (fresh[path], lost[path])
+    for path in paths:
+        for message in (kept[path] or ([], []))[1]:
+            _report(message, damaged)
+    return {
+        dt.date.fromisoformat(day): facts
+        for path in paths
+        for day, facts in (kept[path] or ([], []))[0]
+    }
 
 
 CaptureKey = tuple[str, str]  # a capture's address and the SHA-256 of its body
@@ -200,14 +336,17 @@ def keep_run_facts(
         return 0
     found = []
     parsed = 0
-    for capture in _captures_of(path):
+    damaged: list[str] = []
+    for capture in _captures_of(path, damaged):
         days = _seen_days(body_key(capture.url, capture.body), capture.body, seen)
         if days is None:
             parsed += 1
             result = days_of(capture)
             days = [] if isinstance(result, str) else _dated_facts(result)
         found += days
-    keep_facts(path, found, stamp)
+    for message in damaged:
+        _report(message, None)
+    keep_facts(path, found, stamp, damaged)
     return parsed
 
 
@@ -289,21 +428,30 @@ def _digest_of_parser() -> str:
 PARSER_VERSION = _digest_of_parser()
 
 
-def _kept_facts(path: Path) -> list[tuple[str, Facts]] | None:
+def _kept_facts(path: Path) -> tuple[list[tuple[str, Facts]], list[str]] | None:
+    """The (ISO date, Facts) kept beside a WARC file and the damage found in it."""
     try:
         kept = json.loads(_kept_path(path).read_bytes())
         if kept.get("stamp") != _stamp(path):
             return None
-        return [(day, Facts(*facts)) for day, facts in kept["days"]]
+        damaged = kept.get("damaged", [])
+        if not all(isinstance(message, str) for message in damaged):
+            return None
+        return [(day, Facts(*facts)) for day, facts in kept["days"]], damaged
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none kept, or not readable: parse again
 
 
-def keep_facts(path: Path, found: list[tuple[str, Facts]], stamp: dict[str, Any]) -> None:
+def keep_facts(
+    path: Path,
+    found: list[tuple[str, Facts]],
+    stamp: dict[str, Any],
+    damaged: list[str] | None = None,
+) -> None:
     """Keep beside a WARC file the (ISO date, Facts) its captures give, in their order,
-    with the `stamp` (_stamp) the file had before it was read: a file appended to since
-    no longer matches, and is parsed again."""
-    kept = {"stamp": stamp, "days": found}
+    and the records that could not be read, with the `stamp` (_stamp) the file had before
+    it was read: a file appended to since no longer matches, and is parsed again."""
+    kept = {"stamp": stamp, "days": found, "damaged": damaged or []}
     with contextlib.suppress(OSError):  # a read-only archive: parse again next time
         write_atomic(_kept_path(path), json.dumps(kept, ensure_ascii=False), sync=False)
 

@@ -11,18 +11,23 @@ or the real command in a subprocess where its exit status and messages are the p
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from apodscrape import warc
 from apodscrape.tools.check import problems
+from apodscrape.warc import CaptureWriter
 from sitesim import SiteSim
 from sitesim.science import JSON
 
-from .conftest import day_files
+from .conftest import ROOT, day_files
 
 DAY = dt.date(2025, 1, 5)
 PAGE = f"/apod/ap{DAY:%y%m%d}.html"
@@ -139,3 +144,92 @@ def test_hostile(name: str, site: SiteSim, crawl, tmp_path: Path) -> None:
     if row.image_url is not False:
         front = json.loads((output / "ap250105.txt").read_text().split("---\n")[1])
         assert front["imageUrl"] == row.image_url
+
+
+# --- captures that rot ---------------------------------------------------------------------
+
+
+def _tool(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "apodscrape", *arguments], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+@pytest.fixture
+def forty_captures(site: SiteSim, tmp_path: Path) -> tuple[Path, list[dt.date]]:
+    """A WARC file of 40 day pages, as a crawl writes it."""
+    days = [DAY - dt.timedelta(days=n) for n in range(40)]
+    writer = CaptureWriter(tmp_path / "warc")
+    for day in days:
+        site.publish(day)
+        url = f"https://apod.nasa.gov/apod/ap{day:%y%m%d}.html"
+        writer.write(url, 200, [("Content-Type", "text/html")], site.classic_page(day).body)
+    writer.close()
+    assert writer.path is not None
+    return writer.path, days
+
+
+def _printable(text: str) -> bool:
+    return all(" " <= character <= "~" for line in text.splitlines() for character in line)
+
+
+def test_flipped_bytes_lose_one_record_and_say_so(forty_captures, tmp_path: Path) -> None:
+    path, _ = forty_captures
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 16] = bytes(byte ^ 0xFF for byte in data[middle : middle + 16])
+    path.write_bytes(data)
+    out = tmp_path / "out"
+    run = _tool("rebuild", "--out", str(out), "--warc", str(path.parent))
+    assert run.returncode == 1
+    lost = [line for line in run.stderr.splitlines() if line.startswith("lost: ")]
+    assert len(lost) == 1 and f"{path.name}: " in lost[0] and "damaged" in lost[0]
+    assert _printable(run.stderr)
+    assert len(day_files(out)) == 39  # every record after the damaged one is read
+    export = _tool("export", str(out), str(tmp_path / "apod.jsonl"), "--warc", str(path.parent))
+    assert export.returncode == 1
+    assert [line for line in export.stderr.splitlines() if line.startswith("lost: ")] == lost
+    assert len((tmp_path / "apod.jsonl").read_text().splitlines()) == 39
+
+
+def test_a_record_cut_off_at_the_end_is_named(forty_captures, tmp_path: Path) -> None:
+    path, days = forty_captures
+    path.write_bytes(path.read_bytes()[:-100])  # a run killed while writing its last record
+    run = _tool("rebuild", "--out", str(tmp_path / "out"), "--warc", str(path.parent))
+    assert run.returncode == 1
+    assert (
+        f"lost: {path.name}: the capture of https://apod.nasa.gov/apod/ap{days[-1]:%y%m%d}.html"
+        in run.stderr
+    )
+    assert "is cut off" in run.stderr and _printable(run.stderr)
+    assert len(day_files(tmp_path / "out")) == 39
+
+
+def test_a_full_disk_leaves_no_half_record_in_the_middle(
+    forty_captures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, days = forty_captures
+    real = warc._write_all
+    calls = 0
+
+    def full_once(file, data):  # the third record: half of it written, then ENOSPC
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            file.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(file, data)
+
+    monkeypatch.setattr(warc, "_write_all", full_once)
+    writer = CaptureWriter(tmp_path / "run")
+    bodies = [capture.body for capture in warc.captures(path.parent)][:6]
+    for number, body in enumerate(bodies):
+        url = f"https://apod.nasa.gov/apod/ap{days[number]:%y%m%d}.html"
+        if number == 2:
+            with pytest.raises(OSError):
+                writer.write(url, 200, [], body)
+        else:
+            writer.write(url, 200, [], body)
+    writer.close()
+    damaged: list[str] = []
+    assert len(list(warc.captures(tmp_path / "run", damaged))) == 5
+    assert damaged == []

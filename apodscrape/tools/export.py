@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
     # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
     # raw captures, when the archive has them.
     summary = dataset.Summary()
+    damaged: list[str] = []  # capture records that could not be read: their facts are lost
     try:
         # the rows are read, counted for the card and written one at a time: memory stays
         # that of a day (a batch of them for Parquet), whatever the archive's size
-        write(summary.tally(dataset.rows(args.directory, args.warc)), out)
+        write(summary.tally(dataset.rows(args.directory, args.warc, damaged)), out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
     card, schema = _beside(out, ".md"), _beside(out, ".schema.json")
@@ -52,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
         raise ApodError(f"cannot write the card beside {out}: {error.strerror or error}") from None
     print(f"{summary.count} days written to {out}")
     print(f"dataset card {card}, row schema {schema}")
-    return 0
+    for damage in damaged:
+        print(f"lost: {damage}", file=sys.stderr)
+    return 1 if damaged else 0
 
 
 def _beside(out: Path, suffix: str) -> Path:

@@ -3,7 +3,8 @@ and the archive's catalog from its files and captures.
 
 For when the parser improves, or the catalog is lost or damaged: no request is made. The
 newest capture of a day wins; a capture that gives no day (a landing page, an error) is
-reported and passed over. What each WARC file gave is kept beside it (warc.newest_days):
+reported and passed over, and so is a damaged record (the next one is read; the rebuild
+exits 1, as what it held is lost). What each WARC file gave is kept beside it (warc.newest_days):
 the next export parses nothing. A catalog that cannot be used is moved aside, not deleted.
 """
 
@@ -41,6 +42,8 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
     found = newest_days(warc_dir, jobs)
     for reason in found.passed_over:
         print(f"passed over: {reason}", file=sys.stderr)
+    for damage in found.damaged:
+        print(f"lost: {damage}", file=sys.stderr)
     written = unchanged = 0
     for day in sorted(found.days):
         try:
@@ -65,8 +68,9 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
         print(f"not catalogued: {reason}", file=sys.stderr)
     print(
         f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
-        f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day; "
+        f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day, "
+        f"{len(found.damaged)} damaged records could not be read; "
         f"{built.days} days catalogued in {catalog.catalog_path(out)}",
         file=sys.stderr,
     )
-    return 0
+    return 1 if found.damaged else 0  # what the damaged records held is lost
