@@ -14,6 +14,7 @@ import pytest
 
 from apodscrape import archive, load
 from apodscrape.__main__ import main
+from apodscrape.archive import dayfile
 from apodscrape.table import NAMES as COLUMNS
 from apodscrape.table import csv_cell, row
 from apodscrape.tools import export
@@ -169,8 +170,8 @@ def test_rows_are_read_as_they_are_written(
     when the row before it has gone to the file."""
     monkeypatch.setattr(export, "PARQUET_BATCH", 1)
     events: list[str] = []
-    read_day = archive.read_day
-    monkeypatch.setattr(archive, "read_day", lambda *a: events.append("read") or read_day(*a))
+    read_day = dayfile.read_day  # what archive.records reads each file with
+    monkeypatch.setattr(dayfile, "read_day", lambda *a: events.append("read") or read_day(*a))
     if suffix == ".parquet":
         write_table = pq.ParquetWriter.write_table
 

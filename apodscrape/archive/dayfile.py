@@ -1,30 +1,26 @@
-"""The archive, both ways (FORMAT.md): a Day rendered and stored, a file read back strictly.
-
-Write side: render(day), store(directory, day) (written or unchanged), write_atomic.
-Read side: read_day(path) and load(directory), which accept only what FORMAT.md allows.
-Around them: the names of day files, the raw captures' folder, temporaries of a killed run.
-"""
+"""The day file, both ways (FORMAT.md): a Day rendered and stored, a file read back
+strictly; the names of day files, and the folders an archive keeps beside them."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import re
-import secrets
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import frontmatter
 from frontmatter.default_handlers import BaseHandler
 
-from . import days
-from .errors import ApodError, ArchiveLocked
-from .record import Day
+from .. import days
+from ..errors import ApodError
+from ..record import Day
+from .files import write_if_changed
+from .lock import LOCK_NAME
+from .state import STATE_NAME
 
 
 class ArchiveHandler(BaseHandler):
@@ -50,12 +46,6 @@ FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 WRITTEN, UNCHANGED = "written", "unchanged"
-# The file a run holds the archive by (see lock); it holds the holder's pid.
-LOCK_NAME = ".apodscrape.lock"
-# What runs remember of the archive besides its files (see State).
-STATE_NAME = ".apodscrape-state.json"
-# What write_atomic leaves behind when a crash interrupts it (a day's file, the state).
-TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{re.escape(STATE_NAME[1:])})\..+\.tmp")
 
 
 def front_matter(day: Day) -> dict[str, object]:
@@ -176,83 +166,12 @@ def entries(directory: str | os.PathLike[str]) -> list[Path]:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
 
 
-def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> BinaryIO:
-    """Hold the archive for one run: an open lock file whose flock lasts until it is closed
-    (or the process ends, however it ends). ArchiveLocked if another run holds it, unless
-    `wait`, which waits for that run to end. Within one process the same hold is given
-    again (`scrapy crawl` takes it before Scrapy starts, the spider keeps it)."""
-    path = (Path(directory) / LOCK_NAME).resolve()
-    held = _HELD.get(path)
-    if held is not None and not held.closed:
-        return held
-    path.parent.mkdir(parents=True, exist_ok=True)
-    file = path.open("a+b")
-    try:
-        fcntl.flock(file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        file.seek(0)
-        holder = file.read().decode("ascii", "replace").strip() or "unknown"
-        file.close()
-        raise ArchiveLocked(f"{directory} is in use by another run (pid {holder})") from None
-    file.seek(0)
-    file.truncate()
-    file.write(f"{os.getpid()}\n".encode("ascii"))
-    file.flush()
-    _HELD[path] = file
-    return file
-
-
-_HELD: dict[Path, BinaryIO] = {}  # the archives this process holds, by lock file
-
-
 def is_day_entry(path: Path) -> bool:
     """Whether an entry of an archive directory is a day's (or should be): anything but the
     folders of captures and media, the lock, the state, and a fresh checkout's .gitkeep."""
     if path.is_dir() and path.name in (WARC_DIRNAME, MEDIA_DIRNAME):
         return False
     return path.name not in (LOCK_NAME, STATE_NAME, ".gitkeep")
-
-
-@dataclass
-class State:
-    """What runs remember of an archive besides its files, in `.apodscrape-state.json`."""
-
-    # The oldest day any run was asked for: a plain run asks every day from it to today
-    # that has no file (holes, failed days, the rest of a killed backfill).
-    span_from: dt.date | None = None
-    # Days their source confirmed it does not have: not asked again outside the refresh
-    # window (APOD's own gaps beyond days.KNOWN_GAPS, days the API never had).
-    missing: set[dt.date] = field(default_factory=set)
-    # Days whose media a `-a media=1` run stored (or found nothing to store): a media run
-    # asks again the archived days not among them (a download that failed or was cut).
-    media_done: set[dt.date] = field(default_factory=set)
-
-
-def read_state(directory: str | os.PathLike[str]) -> State:
-    """The archive's state; an empty one if there is none. ApodError if it is damaged."""
-    path = Path(directory) / STATE_NAME
-    try:
-        data = json.loads(path.read_bytes())
-        span = data.get("spanFrom")
-        return State(
-            span_from=dt.date.fromisoformat(span) if span else None,
-            missing={dt.date.fromisoformat(day) for day in data.get("missing", [])},
-            media_done={dt.date.fromisoformat(day) for day in data.get("mediaDone", [])},
-        )
-    except FileNotFoundError:
-        return State()
-    except (OSError, ValueError, TypeError, AttributeError) as error:
-        raise ApodError(f"{path}: not a state file apodscrape wrote ({error})") from None
-
-
-def write_state(directory: str | os.PathLike[str], state: State) -> None:
-    """Keep the archive's state, atomically."""
-    data = {
-        "spanFrom": state.span_from.isoformat() if state.span_from else None,
-        "missing": sorted(day.isoformat() for day in state.missing),
-        "mediaDone": sorted(day.isoformat() for day in state.media_done),
-    }
-    write_atomic(Path(directory) / STATE_NAME, json.dumps(data, indent=2) + "\n")
 
 
 def warc_dir(directory: str | os.PathLike[str]) -> Path:
@@ -283,17 +202,6 @@ def archived_days(directory: str | os.PathLike[str]) -> set[dt.date]:
     return set()
 
 
-def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:
-    """Remove the temporary files of writes a killed run left behind; how many there were."""
-    removed = 0
-    with contextlib.suppress(FileNotFoundError), os.scandir(directory) as entries:
-        for entry in entries:
-            if TEMPORARY.fullmatch(entry.name):
-                Path(entry.path).unlink(missing_ok=True)
-                removed += 1
-    return removed
-
-
 def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> str:
     """Write a day's file, unless it already has these bytes: WRITTEN or UNCHANGED.
 
@@ -301,59 +209,3 @@ def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> 
     """
     written = write_if_changed(day_path(directory, day.date), render(day), sync=sync)
     return WRITTEN if written else UNCHANGED
-
-
-def write_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> bool:
-    """write_atomic, unless the file already holds these bytes; whether it was written."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    if path.is_file() and path.read_bytes() == payload:
-        return False
-    write_atomic(path, payload, sync=sync)
-    return True
-
-
-def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
-    """Write a file so that readers and crashes see the old file or the new, never half.
-
-    `sync=False` leaves flushing to the disk to the caller (one os.sync() after a bulk
-    rewrite): the rename still makes each file whole or absent.
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    write_chunks_atomic(path, [payload], sync=sync)
-
-
-def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
-    """write_atomic of the bytes `chunks` gives, written as they come: a large file (an
-    export) never has to be whole in memory."""
-
-    def write(temporary: Path) -> None:
-        with temporary.open("r+b") as file:
-            for chunk in chunks:
-                file.write(chunk)
-            if sync:
-                file.flush()
-                os.fsync(file.fileno())
-
-    replace_atomic(path, write)
-
-
-def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Have `write` fill a new temporary file beside `path`, then rename it over `path`.
-
-    The temporary is created with the usual mode (0666 less the umask, as any new file),
-    named `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-            break
-        except FileExistsError:
-            continue
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -1,0 +1,78 @@
+"""The archive: a folder of day files (FORMAT.md) and what a run keeps beside them.
+
+One module a job: dayfile (the format both ways: render, store, read_day, load; the names
+of day files and the folders beside them), files (atomic writes, for everyone), lock (one
+run at a time), state (what runs remember besides the files), leftovers (the temporaries
+of a killed run). The names callers use are here: `from apodscrape import archive`, then
+`archive.render(day)`, `archive.store(directory, day)`, `archive.lock(directory)`.
+"""
+
+from .dayfile import (
+    FIELDS,
+    HANDLER,
+    MEDIA_DIRNAME,
+    UNCHANGED,
+    WARC_DIRNAME,
+    WRITTEN,
+    ArchiveHandler,
+    archive_files,
+    archived_days,
+    compose,
+    day_of_name,
+    day_path,
+    entries,
+    front_matter,
+    is_day_entry,
+    load,
+    read,
+    read_day,
+    read_front_matter,
+    read_text,
+    records,
+    render,
+    store,
+    warc_dir,
+)
+from .files import replace_atomic, write_atomic, write_chunks_atomic, write_if_changed
+from .leftovers import TEMPORARY, remove_stale_temporaries
+from .lock import LOCK_NAME, lock
+from .state import STATE_NAME, State, read_state, write_state
+
+__all__ = [
+    "FIELDS",
+    "HANDLER",
+    "LOCK_NAME",
+    "MEDIA_DIRNAME",
+    "STATE_NAME",
+    "TEMPORARY",
+    "UNCHANGED",
+    "WARC_DIRNAME",
+    "WRITTEN",
+    "ArchiveHandler",
+    "State",
+    "archive_files",
+    "archived_days",
+    "compose",
+    "day_of_name",
+    "day_path",
+    "entries",
+    "front_matter",
+    "is_day_entry",
+    "load",
+    "lock",
+    "read",
+    "read_day",
+    "read_front_matter",
+    "read_state",
+    "read_text",
+    "records",
+    "remove_stale_temporaries",
+    "render",
+    "replace_atomic",
+    "store",
+    "warc_dir",
+    "write_atomic",
+    "write_chunks_atomic",
+    "write_if_changed",
+    "write_state",
+]

@@ -1,0 +1,65 @@
+"""Files written atomically, for every part of the project that writes: a temporary
+beside the file (`.NAME.RANDOM.tmp`), then a rename."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def write_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> bool:
+    """write_atomic, unless the file already holds these bytes; whether it was written."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_file() and path.read_bytes() == payload:
+        return False
+    write_atomic(path, payload, sync=sync)
+    return True
+
+
+def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
+    """Write a file so that readers and crashes see the old file or the new, never half.
+
+    `sync=False` leaves flushing to the disk to the caller (one os.sync() after a bulk
+    rewrite): the rename still makes each file whole or absent.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    write_chunks_atomic(path, [payload], sync=sync)
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
+    """write_atomic of the bytes `chunks` gives, written as they come: a large file (an
+    export) never has to be whole in memory."""
+
+    def write(temporary: Path) -> None:
+        with temporary.open("r+b") as file:
+            for chunk in chunks:
+                file.write(chunk)
+            if sync:
+                file.flush()
+                os.fsync(file.fileno())
+
+    replace_atomic(path, write)
+
+
+def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Have `write` fill a new temporary file beside `path`, then rename it over `path`.
+
+    The temporary is created with the usual mode (0666 less the umask, as any new file),
+    named `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            break
+        except FileExistsError:
+            continue
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
