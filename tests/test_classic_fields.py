@@ -813,6 +813,18 @@ def test_render_matches_golden_file(stem: str) -> None:
         ("<p>The sky.<p><b>APOD Wall Calendar:</b> buy one", "The sky."),
         # `Tomorrow's picture` ends it wherever it stands
         ("The sky. <b>Tomorrow's picture</b> more sky", "The sky."),
+        # a bold label that a paragraph of prose follows is the explanation's own (1995-06-28)
+        (
+            "The sky.<p><b>Latest APOD Featuring this Image:</b> July 4<p>For more see a"
+            " press release.<p><hr>",
+            "The sky.\n\nLatest APOD Featuring this Image: July 4\n\nFor more see a press release.",
+        ),
+        # notices are lines that each open with a bold label, up to the furniture
+        (
+            "The sky.<p><b>Follow APOD on:</b> Facebook<br><b>APOD's email list:</b> subscribe"
+            "<p><center>",
+            "The sky.",
+        ),
     ],
 )
 def test_which_bold_ends_the_explanation(fragment: str, body: str) -> None:

@@ -430,7 +430,8 @@ def _prose(stream: list[Event], start: int, base: str, *, double_break_ends: boo
 def _opens_notice(stream: list[Event], start: int, line_start: bool, after_blank: bool) -> bool:
     """Whether the bold at `start` begins what the page puts after the explanation:
     `Tomorrow's picture` wherever it stands, a bold line after a blank line (colon or not),
-    or a label ("APOD's email …:") opening a line; never an editor's `Update:` or `News:`."""
+    or a label ("APOD's email …:") opening a line; never an editor's `Update:` or `News:`,
+    nor a label the explanation's own prose follows (_prose_follows)."""
     end = _end_of(stream, start)
     label = text_of(stream[start:end])
     if _TRAILER_LABEL.match(label):
@@ -438,13 +439,41 @@ def _opens_notice(stream: list[Event], start: int, line_start: bool, after_blank
     if _EDITORIAL_LABEL.match(label):
         return False
     if after_blank:
-        return True
+        return not _prose_follows(stream, end + 1)
     if not line_start or not label:
         return False
-    if label.endswith(":"):
-        return True
     following = stream[end + 1] if end + 1 < len(stream) else None
-    return following is not None and following.kind == TEXT and following.text.startswith(":")
+    is_label = label.endswith(":") or (
+        following is not None and following.kind == TEXT and following.text.startswith(":")
+    )
+    return is_label and not _prose_follows(stream, end + 1)
+
+
+def _prose_follows(stream: list[Event], index: int) -> bool:
+    """Whether a line of plain text comes after `index` before the page's furniture.
+
+    The notices after an explanation are lines that each open with a bold label, up to the
+    furniture (a `<center>`, `<hr>`, the end of a cell, `Tomorrow's picture`); a bold label
+    followed by a paragraph of prose is the explanation's own (1995-06-28: `Latest APOD
+    Featuring this Image:`, then "For more information see …").
+    """
+    line_start = False
+    for at in range(index, len(stream)):
+        event = stream[at]
+        kind, tag = event.kind, event.tag
+        if (kind == START and tag in _BODY_STARTS) or (kind == END and tag in _BODY_ENDS):
+            return False
+        bold = kind == START and tag in _BOLD
+        if bold and _TRAILER_LABEL.match(text_of(stream[at : _end_of(stream, at)])):
+            return False
+        if kind == START and tag in _LINE_BREAKS:
+            line_start = True
+        elif kind == TEXT and event.text.strip():
+            if line_start:
+                return not _TRAILER_LINE.match(event.text)
+        elif kind == START:
+            line_start = False
+    return False
 
 
 class Media(NamedTuple):
