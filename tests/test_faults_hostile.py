@@ -30,7 +30,9 @@ from sitesim.science import JSON
 from .conftest import ROOT, day_files
 
 DAY = dt.date(2025, 1, 5)
+NEXT = DAY + dt.timedelta(days=1)
 PAGE = f"/apod/ap{DAY:%y%m%d}.html"
+GOOD_FILE = "---\n{}\n---\n\nthe good day\n"  # an archived file nothing may overwrite
 API_DAY = f"/science/wp-json/wp/v2/apod-basic/{DAY:%y%m%d}"
 OUTCOMES = ("written", "unchanged", "skipped", "missing", "failed")
 # Addresses no day file may hold as its media, nor take as the base of its links.
@@ -55,6 +57,7 @@ class Hostile:
     outcome: dict[str, int]  # the outcomes counted (the others must be 0)
     files: list[str]  # the day files the archive has afterwards (each must check clean)
     image_url: str | bool | None = False  # the imageUrl DAY's file must hold (False: any)
+    archived: tuple[str, ...] = ()  # good files the archive holds before: left as they are
 
 
 def _record(site: SiteSim, **fields: object) -> None:
@@ -86,6 +89,44 @@ def _javascript_permalink(site: SiteSim) -> None:
                                                 "ap060220.html")  # fmt: skip
     assert explanation != record["explanation"]
     _record(site, permalink="javascript:alert(1)", explanation=explanation)
+
+
+def _api_redirects_to(record_of: dt.date | None) -> Callable[[SiteSim], None]:
+    """The API's DAY answers 302 to a cache path that holds `record_of`'s record, or (None)
+    to the landing page, which shows the newest day."""
+
+    def setup(site: SiteSim) -> None:
+        site.publish(DAY, NEXT)
+        if record_of is None:
+            target = "/science/apod/"
+            site.page(target, site.classic_page(NEXT).body)
+        else:
+            target = "/science/cache/apod-basic-latest"
+            body = json.dumps(site.science_record(record_of)).encode()
+            site.page(target, body, **{"Content-Type": JSON})
+        site.page(API_DAY, b"", status=302, Location=site.url + target)
+
+    return setup
+
+
+def _moved_and(setup: Callable[[SiteSim], None]) -> Callable[[SiteSim], None]:
+    def moved(site: SiteSim) -> None:  # the classic page redirects (the 2026 move)
+        setup(site)
+        site.page(PAGE, b"", status=301, Location=f"{site.url}/science/apod/")
+
+    return moved
+
+
+def _list_gives_a_date_twice(site: SiteSim) -> None:
+    days = [DAY - dt.timedelta(days=n) for n in range(3)]
+    site.publish(*days)
+    site.publish(DAY, title="The Right Title")
+    wrong = {**site.science_record(DAY), "title": "A Record Of Another Kind"}
+    listed = [wrong, site.science_record(DAY), *(site.science_record(day) for day in days[1:])]
+    query = f"?date_from={days[-1]:%y%m%d}&date_to={DAY:%y%m%d}&per_page=100&page=1"
+    site.page(f"/science/wp-json/wp/v2/apod-basic{query}", json.dumps(listed).encode(), **{
+        "Content-Type": JSON
+    })  # fmt: skip
 
 
 CLASSIC = {"dates": str(DAY), "source": "classic"}
@@ -121,6 +162,17 @@ ROWS = {
                                    CLASSIC, {"written": 1}, ["ap250105.txt"]),
     "nul-bytes-in-a-link": Hostile(_page_with(b'href="ap060220.html"', b'href="ap06\x000220.html"'),
                                    CLASSIC, {"written": 1}, ["ap250105.txt"]),
+    "api-redirect-to-another-days-record": Hostile(
+        _api_redirects_to(NEXT), SCIENCE, {"failed": 1}, ["ap250106.txt"],
+        archived=("ap250106.txt",)),
+    "api-redirect-to-another-days-record-in-auto": Hostile(
+        _moved_and(_api_redirects_to(NEXT)), {"dates": str(DAY)}, {"failed": 1},
+        ["ap250106.txt"], archived=("ap250106.txt",)),
+    "api-redirect-to-the-landing-page": Hostile(_api_redirects_to(None), SCIENCE, {"failed": 1},
+                                                []),
+    "list-gives-a-date-twice": Hostile(
+        _list_gives_a_date_twice, {"start": "2025-01-03", "end": str(DAY), "source": "science"},
+        {"written": 3}, ["ap250103.txt", "ap250104.txt", "ap250105.txt"]),
     "escaped-nul-in-a-record": Hostile(lambda site: _record(site, title="Moon\x00rise"),
                                        SCIENCE, {"written": 1}, ["ap250105.txt"]),
 }  # fmt: skip
@@ -130,17 +182,24 @@ ROWS = {
 def test_hostile(name: str, site: SiteSim, crawl, tmp_path: Path) -> None:
     row = ROWS[name]
     output = tmp_path / "output"
+    output.mkdir()
+    for archived in row.archived:
+        (output / archived).write_text(GOOD_FILE)
     row.setup(site)
     result = crawl(site, output, **row.arguments)
     counted = {outcome: result.stats.get(f"apod/{outcome}", 0) for outcome in OUTCOMES}
     assert counted == {outcome: row.outcome.get(outcome, 0) for outcome in OUTCOMES}
     assert day_files(output) == row.files
-    for name in row.files:  # what `check` rejects is never written
+    for name in row.archived:
+        assert (output / name).read_text() == GOOD_FILE
+    for name in set(row.files) - set(row.archived):  # what `check` rejects is never written
         assert problems(output / name) == []
         text = (output / name).read_text()
         assert "\x00" not in text and "\\u0000" not in text and "\ufffd" not in text
         for url in BAD_LINKS.values():
             assert url not in text
+    if name == "list-gives-a-date-twice":  # the day asked alone: the right record
+        assert '"title": "The Right Title"' in (output / "ap250105.txt").read_text()
     if row.image_url is not False:
         front = json.loads((output / "ap250105.txt").read_text().split("---\n")[1])
         assert front["imageUrl"] == row.image_url

@@ -16,6 +16,7 @@ Sources (argument `source`, setting APOD_SOURCE):
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -200,11 +201,14 @@ class ApodSpider(scrapy.Spider):
             self.missing(day)
             return []
         try:
-            return [parse_page(response.body, response.url)]
+            found = parse_page(response.body, response.url)
         except WrongDayError as error:  # a page of another day: the move's landing page
             return list(self.moved_off_classic(day, str(error)))
         except ApodError as error:
             return list(self.classic_unusable(day, str(error)))
+        if found.date != day:  # an answer fills only the day asked
+            return list(self.moved_off_classic(day, f"shows {found.date}"))
+        return [found]
 
     def classic_error(self, failure: Failure) -> Iterator[Any]:
         self.classic_in_flight -= 1
@@ -270,11 +274,16 @@ class ApodSpider(scrapy.Spider):
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
         try:
-            return parse_page(response.body, response.url)
+            found = parse_page(response.body, response.url)
         except ApodError as error:
             self.fail(day, str(error))
         except Exception as error:  # a bug, not the record: this day fails, the run goes on
             self.fail(day, _unexpected(error))
+        else:
+            if found.date == day:
+                return found
+            # a redirect to another address (a cache, the landing page) fills no other day
+            self.fail(day, f"{response.url} holds the record of {found.date}, not this day's")
         return None
 
     def science_day_error(self, failure: Failure) -> None:
@@ -317,8 +326,13 @@ class ApodSpider(scrapy.Spider):
         page: int,
         page_size: int | None,
     ) -> Iterator[Any]:
-        """The days of one list page, then the next page or the days it left out."""
-        fresh = [record for record in records if record.date in pending]
+        """The days of one list page, then the next page or the days it left out. A date
+        the page gives twice is taken from neither record: it is asked alone."""
+        dates = Counter(record.date for record in records)
+        for twice in sorted(day for day, count in dates.items() if count > 1 and day in pending):
+            self.logger.info("%s: the list page %s gives it twice; asking it alone", twice,
+                             response.url)  # fmt: skip
+        fresh = [record for record in records if record.date in pending and dates[record.date] == 1]
         for record in fresh:
             pending.discard(record.date)
             yield record
