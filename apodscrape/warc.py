@@ -3,6 +3,7 @@ so that the archive can be rebuilt offline when the parser improves."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -64,16 +65,24 @@ class CaptureWriter:
     Each record is one gzip member, made in memory and written with one write: a write
     that fails (a full disk) is cut back off, so that the file never holds half a record
     before good ones; a run killed while writing leaves at most its last record cut off
-    (readers pass over both)."""
+    (readers pass over both).
 
-    def __init__(self, directory: Path) -> None:
+    With `revisits`, a body identical to the one last kept in full for its URL is written
+    as a `revisit` record (identical-payload-digest profile) naming that record, not again;
+    at the close the responses written are kept in the directory's index (Originals)."""
+
+    def __init__(self, directory: Path, revisits: bool = True) -> None:
         self.directory = directory
         self.path: Path | None = None
         self._file: BinaryIO | None = None
+        self._originals = Originals(directory) if revisits else None
+        self._written: list[Original] = []  # this run's responses kept in full
 
     def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         """Keep one response (its body as Scrapy decoded it); OSError if it cannot be."""
         if self._file is None:
+            if self._originals is not None:
+                self._originals.load()  # before this run's own file exists
             self.directory.mkdir(parents=True, exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime(RUN_STAMP)
             self.path = self.directory / f"apod-{stamp}-{os.getpid()}.warc.gz"
@@ -83,10 +92,18 @@ class CaptureWriter:
         http_headers = StatusAndHeaders(str(status), kept, protocol="HTTP/1.1")
         member = BytesIO()
         writer = WARCWriter(member, gzip=True)
-        # with its length, warcio digests the body where it is, not copied to a temporary file
-        record = writer.create_warc_record(
-            url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers
-        )
+        digest = payload_digest(body)
+        original = self._originals.latest(url) if self._originals is not None else None
+        if original is not None and original.digest == digest:
+            refers = {"WARC-Refers-To": original.record_id}
+            record = writer.create_revisit_record(
+                url, digest, original.url, original.date, http_headers, refers
+            )
+        else:
+            # with its length, warcio digests the body where it is, not copied to a temporary
+            record = writer.create_warc_record(
+                url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers
+            )
         writer.write_record(record)
         start = self._file.tell()
         try:
@@ -96,11 +113,139 @@ class CaptureWriter:
                 self._file.truncate(start)
                 self._file.seek(start)
             raise
+        if self._originals is not None and record.rec_type == "response":
+            kept = _original(record.rec_headers, digest, self.path, start)
+            self._originals.add(kept)
+            self._written.append(kept)
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+            if self._originals is not None and self.path is not None:
+                _keep_originals(self.path, self._written)
+
+
+def payload_digest(body: bytes) -> str:
+    """A body's WARC-Payload-Digest, as warcio writes it (SHA-1, base 32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+class Original(NamedTuple):
+    """A 200 response kept in full: what a revisit of it names, and where it is."""
+
+    url: str
+    date: str  # its WARC-Date
+    digest: str  # its WARC-Payload-Digest
+    record_id: str
+    path: Path
+    offset: int
+
+
+def _original(headers: StatusAndHeaders, digest: str, path: Path, offset: int) -> Original:
+    get = headers.get_header
+    return Original(get("WARC-Target-URI"), get("WARC-Date"), digest, get("WARC-Record-ID"),
+                    path, offset)  # fmt: skip
+
+
+class Originals:
+    """The 200 responses kept in full in a directory of captures, by URL and payload digest:
+    a run knows the last body kept for each address without reading every capture, and a
+    revisit finds its original. Each WARC file's are kept beside it in
+    `.originals/NAME.json`, stamped with the file's size and time: written by the crawl
+    that wrote the file, at its close, or by the first reader that needed them (from the
+    file's intact records, their digests checked). Loaded at the first question."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._latest: dict[str, Original] | None = None
+        self._by_digest: dict[tuple[str, str], Original] = {}
+
+    def load(self) -> None:
+        if self._latest is not None:
+            return
+        self._latest = {}
+        for path in warc_files(self.directory):
+            for original in _originals_of(path):
+                self.add(original)
+
+    def add(self, original: Original) -> None:
+        self.load()
+        assert self._latest is not None
+        self._latest[original.url] = original
+        self._by_digest[original.url, original.digest] = original
+
+    def latest(self, url: str) -> Original | None:
+        """The newest response kept in full for `url`."""
+        self.load()
+        assert self._latest is not None
+        return self._latest.get(url)
+
+    def body(self, url: str, digest: str) -> bytes | None:
+        """The body a revisit of `url` with this payload digest stands for, read from its
+        original; None if no intact original is kept."""
+        self.load()
+        original = self._by_digest.get((url, digest))
+        if original is None:
+            return None
+        try:
+            with (
+                original.path.open("rb") as file,
+                mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data,
+            ):
+                member, _ = _member(data, original.offset)
+            if member is None:
+                return None
+            body = _response(member)[1]
+        except (OSError, ValueError, ArchiveLoadFailed, StatusAndHeadersParserException):
+            return None
+        return body if body is not None and payload_digest(body) == digest else None
+
+
+def _originals_path(path: Path) -> Path:
+    return path.parent / ".originals" / f"{path.name}.json"
+
+
+def _file_stamp(path: Path) -> dict[str, int]:
+    status = path.stat()
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
+def _originals_of(path: Path) -> list[Original]:
+    """The intact 200 responses of one WARC file, kept beside it or read from it."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        kept = json.loads(_originals_path(path).read_bytes())
+        if kept["stamp"] == _file_stamp(path):
+            return [Original(*row[:4], path, row[4]) for row in kept["records"]]
+    found = []
+    for offset, member in _members(path, []):  # damage is named by the readers of captures
+        with contextlib.suppress(ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
+            headers, body = _response(member)
+            if body is not None and payload_digest(body) == headers.get_header(
+                "WARC-Payload-Digest"
+            ):
+                found.append(_original(headers, payload_digest(body), path, offset))
+    _keep_originals(path, found)
+    return found
+
+
+def _keep_originals(path: Path, found: list[Original]) -> None:
+    records = [[o.url, o.date, o.digest, o.record_id, o.offset] for o in found]
+    kept = {"stamp": _file_stamp(path), "records": records}
+    with contextlib.suppress(OSError):  # a read-only archive: read again next time
+        write_atomic(_originals_path(path), json.dumps(kept), sync=False)
+
+
+def _response(member: bytes) -> tuple[StatusAndHeaders, bytes | None]:
+    """A record's WARC headers, and its body if it is a 200 response."""
+    record = ArcWarcRecordLoader().parse_record_stream(
+        BufferedReader(BytesIO(member)), known_format="warc"
+    )
+    if record.rec_type != "response" or record.http_headers is None:
+        return record.rec_headers, None
+    if record.http_headers.get_statuscode() != "200":
+        return record.rec_headers, None
+    return record.rec_headers, record.content_stream().read()
 
 
 def _write_all(file: BinaryIO, data: memoryview) -> None:
@@ -117,22 +262,26 @@ def warc_files(directory: Path) -> list[Path]:
 def captures(directory: Path, damaged: list[str] | None = None) -> Iterator[Capture]:
     """Every 200 response kept under `directory`, oldest run first, in the order written;
     each damaged record passed over is named in `damaged` (else logged)."""
+    originals = Originals(directory)
     for path in warc_files(directory):
-        yield from _captures_of(path, damaged)
+        yield from _captures_of(path, damaged, originals)
 
 
-def _captures_of(path: Path, damaged: list[str] | None = None) -> Iterator[Capture]:
+def _captures_of(
+    path: Path, damaged: list[str] | None = None, originals: Originals | None = None
+) -> Iterator[Capture]:
     """The 200 responses of one WARC file, in the order written. Each record is a gzip
     member of its own: a damaged one (flipped bytes, a record cut off by a killed run or a
     full disk) is passed over to the next good member, and named in `damaged` (else
-    logged)."""
+    logged). A revisit gives the body of the record it names (from `originals`, by default
+    those of the file's directory); one whose original is not intact is named as damage."""
     loader = ArcWarcRecordLoader()
     for offset, member in _members(path, damaged):
         try:
             record = loader.parse_record_stream(
                 BufferedReader(BytesIO(member)), known_format="warc"
             )
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
                 continue
             if record.http_headers.get_statuscode() != "200":
                 continue
@@ -141,8 +290,19 @@ def _captures_of(path: Path, damaged: list[str] | None = None) -> Iterator[Captu
         except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
             _report(f"{path.name}: the record at byte {offset} cannot be read as WARC", damaged)
             continue
+        url = headers.get_header("WARC-Target-URI")
         date = headers.get_header("WARC-Date") or ""
-        yield Capture(headers.get_header("WARC-Target-URI"), body, offset, date)
+        if record.rec_type == "revisit":
+            originals = originals or Originals(path.parent)
+            refers_to = headers.get_header("WARC-Refers-To-Target-URI") or url
+            body = originals.body(refers_to, headers.get_header("WARC-Payload-Digest") or "")
+            if body is None:
+                message = (
+                    f"{path.name}: the revisit of {url} at byte {offset} names no intact record"
+                )
+                _report(message, damaged)
+                continue
+        yield Capture(url, body, offset, date)
 
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -260,7 +420,8 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
     stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
     kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
     lost: dict[Path, list[str]] = {path: [] for path in paths}
-    tagged = ((p, c) for p in paths for c in _captures_of(p, lost[p]))
+    originals = Originals(directory)
+    tagged = ((p, c) for p in paths for c in _captures_of(p, lost[p], originals))
     for path, where, result in _days_of_all(tagged, jobs):
         found.captures += 1
         if isinstance(result, str):
@@ -289,7 +450,10 @@ def newest_facts(
     stamps = {path: _stamp(path) for path in todo}
     fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
     lost: dict[Path, list[str]] = {path: [] for path in todo}
-    tagged = ((path, capture) for path in todo for capture in _captures_of(path, lost[path]))
+    originals = Originals(directory)
+    tagged = (
+        (path, capture) for path in todo for capture in _captures_of(path, lost[path], originals)
+    )
     for path, _, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
         if not isinstance(result, str):
             fresh[path] += _dated_facts(result)

@@ -105,10 +105,11 @@ _UNREACHABLE = (
 
 class CaptureMiddleware:
     """Keeps every 200 answer to a day request (classic page, API day or list) in this run's
-    WARC file under APOD_WARC_DIR (default `{APOD_OUTPUT_DIR}/warc`); off when
-    APOD_WARC_ENABLED is False. At the spider's close it keeps beside the file the Facts
-    an export reads of it (warc.keep_run_facts), from the days this run's items were parsed
-    from: the first export after a crawl parses nothing."""
+    WARC file under APOD_WARC_DIR (default `{APOD_OUTPUT_DIR}/warc`), an unchanged body as
+    a revisit record (APOD_WARC_REVISITS); off when APOD_WARC_ENABLED is False. At the
+    spider's close it keeps beside the file the Facts an export reads of it
+    (warc.keep_run_facts), from the days this run's items were parsed from: the first export
+    after a crawl parses nothing."""
 
     def __init__(self, writer: CaptureWriter) -> None:
         self.writer = writer
@@ -122,7 +123,8 @@ class CaptureMiddleware:
         if not settings.getbool("APOD_WARC_ENABLED"):
             raise NotConfigured
         directory = settings.get("APOD_WARC_DIR") or warc_dir(settings["APOD_OUTPUT_DIR"])
-        middleware = cls(CaptureWriter(Path(directory)))
+        revisits = settings.getbool("APOD_WARC_REVISITS")
+        middleware = cls(CaptureWriter(Path(directory), revisits))
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

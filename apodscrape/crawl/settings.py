@@ -34,6 +34,8 @@ DOWNLOAD_WARNSIZE = 1024 * 1024
 # --- raw captures, progress ----------------------------------------------------------------
 APOD_WARC_ENABLED = True  # keep every day response in {APOD_WARC_DIR}/apod-<time>.warc.gz
 APOD_WARC_DIR = None  # default: {APOD_OUTPUT_DIR}/warc
+# a body identical to the one last kept for its URL is kept as a WARC revisit record
+APOD_WARC_REVISITS = True
 APOD_PROGRESS_AFTER = 60  # a run longer than this (seconds) logs its progress...
 APOD_PROGRESS_INTERVAL = 30  # ...this often (seconds)
 
