@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `... | head` stopped reading: no traceback (Python's recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as error:  # a read-only disk, a full one, a file where a folder goes
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

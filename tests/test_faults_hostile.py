@@ -21,13 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from apodscrape import warc
+from apodscrape import archive, warc
+from apodscrape.errors import ArchiveLocked
+from apodscrape.parse import parse_page
 from apodscrape.tools.check import problems
 from apodscrape.warc import CaptureWriter
 from sitesim import SiteSim
 from sitesim.science import JSON
 
-from .conftest import ROOT, day_files
+from .conftest import ROOT, day_files, scrapy_crawl
 
 DAY = dt.date(2025, 1, 5)
 NEXT = DAY + dt.timedelta(days=1)
@@ -292,3 +294,80 @@ def test_a_full_disk_leaves_no_half_record_in_the_middle(
     damaged: list[str] = []
     assert len(list(warc.captures(tmp_path / "run", damaged))) == 5
     assert damaged == []
+
+
+# --- someone else's files: never written or published through a symlink -------------------
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    """A file outside the archive that a symlink planted in it points at."""
+    path = tmp_path / "elsewhere" / "secret.key"
+    path.parent.mkdir()
+    path.write_text("not the archive's\n")
+    return path
+
+
+def test_a_lock_file_that_is_a_symlink_is_never_written_through(
+    site: SiteSim, crawl, tmp_path: Path, victim: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".apodscrape.lock").symlink_to(victim)
+    site.publish(DAY)
+    result = crawl(site, out, source="classic", dates=str(DAY))
+    assert result.stats["apod/written"] == 1
+    assert victim.read_text() == "not the archive's\n"
+    assert not (out / ".apodscrape.lock").is_symlink()  # replaced by the run's own file
+    run = _tool("site", str(out), str(tmp_path / "www"), "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert victim.read_text() == "not the archive's\n"
+
+
+def test_a_day_file_that_is_a_symlink_is_replaced_not_written_through(
+    site: SiteSim, crawl, tmp_path: Path, victim: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ap250105.txt").symlink_to(victim)
+    site.publish(DAY)
+    result = crawl(site, out, source="classic", dates=str(DAY))
+    assert result.stats["apod/written"] == 1
+    assert victim.read_text() == "not the archive's\n"
+    assert not (out / "ap250105.txt").is_symlink()
+    assert problems(out / "ap250105.txt") == []
+
+
+def test_a_deleted_lock_file_lets_no_second_run_in(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from apodscrape import archive; "
+         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); time.sleep(30)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        (tmp_path / ".apodscrape.lock").unlink()  # by someone else, under the run
+        with pytest.raises(ArchiveLocked):
+            archive.lock(tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("tool", ["crawl", "site", "rebuild"])
+def test_an_output_path_that_is_a_file_is_one_line(site: SiteSim, tmp_path: Path, tool) -> None:
+    out = tmp_path / "out"
+    out.write_text("a file\n")
+    if tool == "crawl":
+        run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", APOD_OUTPUT_DIR=str(out))
+    elif tool == "site":
+        site.publish(DAY)
+        page = parse_page(site.classic_page(DAY).body, "https://apod.nasa.gov/apod/ap250105.html")
+        archive.store(tmp_path / "archive", page)
+        run = _tool("site", str(tmp_path / "archive"), str(out))
+    else:
+        (tmp_path / "warc").mkdir()
+        run = _tool("rebuild", "--out", str(out), "--warc", str(tmp_path / "warc"))
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(out) in lines[0], run.stderr

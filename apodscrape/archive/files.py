@@ -1,10 +1,12 @@
 """Files written atomically, for every part of the project that writes: a temporary
-beside the file (`.NAME.RANDOM.tmp`), then a rename."""
+beside the file (`.NAME.RANDOM.tmp`, made with O_EXCL and written with O_NOFOLLOW), then a
+rename. A symlink in the file's place is replaced by the rename, never written through."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,10 +14,23 @@ from pathlib import Path
 def write_if_changed(path: Path, data: str | bytes, *, sync: bool = True) -> bool:
     """write_atomic, unless the file already holds these bytes; whether it was written."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if path.is_file() and path.read_bytes() == payload:
+    if read_own(path) == payload:
         return False
     write_atomic(path, payload, sync=sync)
     return True
+
+
+def read_own(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when there is none (or a symlink is in its place:
+    a file the project did not make)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:  # none, a symlink (ELOOP), or not readable: written anew
+        return None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return file.read()
 
 
 def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
@@ -33,7 +48,8 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = Tru
     export) never has to be whole in memory."""
 
     def write(temporary: Path) -> None:
-        with temporary.open("r+b") as file:
+        fd = os.open(temporary, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "wb") as file:
             for chunk in chunks:
                 file.write(chunk)
             if sync:
@@ -53,7 +69,8 @@ def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
     while True:
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+            os.close(os.open(temporary, flags, 0o666))
             break
         except FileExistsError:
             continue

@@ -7,10 +7,13 @@ import os
 import re
 from pathlib import Path
 
+from .lock import LOCK_NAME
 from .state import STATE_NAME
 
-# What write_atomic leaves behind when a crash interrupts it: a day's file, the state.
-TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{re.escape(STATE_NAME[1:])})\..+\.tmp")
+# What write_atomic leaves behind when a crash interrupts it: a day's file, the state, the
+# lock's pid.
+_NAMES = "|".join(re.escape(name[1:]) for name in (STATE_NAME, LOCK_NAME))
+TEMPORARY = re.compile(rf"\.(?:ap\d{{6}}\.txt|{_NAMES})\..+\.tmp")
 
 
 def remove_stale_temporaries(directory: str | os.PathLike[str]) -> int:

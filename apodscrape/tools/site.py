@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 
 from .. import archive
@@ -26,10 +25,9 @@ def run(args: argparse.Namespace) -> int:
 
     held = None
     # read the archive while no crawl writes it (a crawl under way: ArchiveLocked, one
-    # line); a read-only archive, which nobody writes, is read as it is
+    # line); a read-only archive is held all the same (archive.lock)
     if Path(args.directory).is_dir():
-        with contextlib.suppress(PermissionError):
-            held = archive.lock(args.directory)
+        held = archive.lock(args.directory)
     try:
         report = build(args.directory, args.out, jobs=args.jobs, full=args.full)
     finally:

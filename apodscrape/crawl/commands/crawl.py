@@ -32,7 +32,7 @@ class Command(crawl.Command):
             _refuse(error)
         try:  # and the archive held before Scrapy starts: a second run is one line
             archive.lock(self.settings["APOD_OUTPUT_DIR"], wait=settings.wait_for_lock)
-        except ArchiveLocked as error:
+        except ApodError as error:  # in use by another run, or no archive can be made there
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(EXIT_INCOMPLETE) from None
 
