@@ -403,6 +403,45 @@ def test_archivepix_jumps_to_a_year(browser, rich_server) -> None:
     assert -1 < top < 50  # scrolled to it
 
 
+def requested(browser: Any) -> list[str]:
+    """The addresses the page has asked for (its resources), but the page itself."""
+    return browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+
+
+@pytest.mark.parametrize("name", ["archivepix.html", "calendar/ca2401.html"])
+def test_lists_show_thumbnails_of_local_pictures_and_no_full_size_one(
+    browser, rich_server, name
+) -> None:
+    visit(browser, f"{rich_server}/{name}")
+    shown = browser.find_elements(By.CSS_SELECTOR, "main img")
+    days = [day_of(img.find_element(By.XPATH, "..").get_attribute("href")) for img in shown]
+    assert set(days) >= {f"ap2401{n:02d}" for n in range(1, 26, 2)}
+    assert not any(int(day[-2:]) % 2 == 0 for day in days if day.startswith("ap2401"))
+    first = shown[0]
+    browser.execute_script("arguments[0].scrollIntoView()", first)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.execute_script("return arguments[0].complete", first)
+    )
+    assert browser.execute_script("return arguments[0].naturalWidth", first) in (4, 240)
+    assert first.size["width"] < 130  # shown small
+    asked = requested(browser)
+    assert any("/thumbs/" in address for address in asked)
+    assert [a for a in asked if "/thumbs/" not in a and not a.endswith("/apod.css")] == []
+    assert problems(browser, rich_server) == []
+
+
+def test_a_list_without_local_media_shows_no_picture(browser, server) -> None:
+    visit(browser, f"{server}/archivepix.html")
+    line = browser.find_element(By.LINK_TEXT, "A Nebula Nearby")  # no download: no thumbnail
+    assert line.find_elements(By.TAG_NAME, "img") == []
+    pictured = browser.find_element(By.CSS_SELECTOR, 'a[href="ap250105.html"] img')
+    assert pictured.get_attribute("src") == f"{server}/thumbs/ap250105.jpg"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main img")) == 1
+    assert all("/media/" not in a and "nasa.gov" not in a for a in requested(browser))
+
+
 def test_the_error_check_sees_script_errors_and_missing_local_files(browser, tmp_path) -> None:
     broken = b"<!doctype html><title>x</title><script>noSuchThing()</script>"
     (tmp_path / "broken.html").write_bytes(broken)  # and no favicon beside it

@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 import filecmp
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
+from PIL import Image
 
 from apodscrape.site import build as site_build
 from apodscrape.site.build import build
@@ -22,7 +25,7 @@ from apodscrape.site.search import Index, ordinal
 
 from .archives import a_day, write_days
 from .conftest import ROOT
-from .sitearchive import DAYS, PWNED, RARE_WORD, png, small_archive
+from .sitearchive import DAYS, PWNED, RARE_WORD, RICH_DAYS, png, rich_archive, small_archive
 from .test_cli import apodscrape
 
 
@@ -198,6 +201,85 @@ def test_a_run_that_changes_nothing_leaves_the_feeds_alone(archive: Path, out: P
     write_days(archive, [a_day("2025-01-08", title="A New Day")])
     build(archive, out)
     assert feedparser.parse((out / "rss.xml").read_bytes()).entries[0].title == "A New Day"
+
+
+# --- thumbnails ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rich(tmp_path: Path) -> tuple[Path, Path]:
+    """An archive with pictures downloaded for some days, and its site."""
+    archive = rich_archive(tmp_path / "rich")
+    built = tmp_path / "rich-site"
+    build(archive, built)
+    return archive, built
+
+
+def thumbs_listed(out: Path, name: str) -> dict[str, str]:
+    """The thumbnails a list page shows: {the day it links to: the picture's address}."""
+    shown = {}
+    for img in page(out, name).cssselect("img"):
+        link = img.getparent()
+        assert link.tag == "a" and "thumb" in img.get("class"), name
+        assert img.get("loading") == "lazy", name
+        shown[link.get("href").removeprefix("../")[:-5]] = img.get("src").removeprefix("../")
+    return shown
+
+
+def test_thumbnails_of_the_local_pictures_only_never_enlarged(rich: tuple[Path, Path]) -> None:
+    _, out = rich
+    local = [f"ap2401{n:02d}" for n in range(1, RICH_DAYS + 1, 2)] + ["ap250105"]
+    assert sorted(p.stem for p in (out / "thumbs").iterdir()) == sorted(local)
+    with Image.open(out / "thumbs/ap240101.jpg") as small:
+        assert small.format == "JPEG" and small.size == (240, 180)  # from 400 x 300
+    with Image.open(out / "thumbs/ap250105.jpg") as small:
+        assert small.size == (4, 3)  # smaller than a thumbnail: as it is
+    expected = {stem: f"thumbs/{stem}.jpg" for stem in local}
+    assert thumbs_listed(out, "archivepix.html") == expected
+    january = {k: v for k, v in expected.items() if k.startswith("ap2401")}
+    assert thumbs_listed(out, "calendar/ca2401.html") == january
+    assert thumbs_listed(out, "calendar/ca2501.html") == {"ap250105": "thumbs/ap250105.jpg"}
+
+
+def test_without_local_media_the_lists_show_no_picture(out: Path) -> None:
+    (out / "thumbs/ap250105.jpg").unlink()
+    assert sorted(os.listdir(out / "thumbs")) == []
+    build(out.parent / "archive", out)  # a thumbnail lost is made again
+    assert os.listdir(out / "thumbs") == ["ap250105.jpg"]
+    shutil.rmtree(out.parent / "archive" / "media")
+    build(out.parent / "archive", out)
+    assert os.listdir(out / "thumbs") == []
+    for name in ("archivepix.html", "calendar/ca2501.html", "calendar/ca2412.html"):
+        assert page(out, name).cssselect("img") == [], name
+
+
+def test_thumbnails_are_made_again_only_when_their_picture_changes(
+    rich: tuple[Path, Path],
+) -> None:
+    archive, out = rich
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "thumbs").iterdir()}
+    build(archive, out)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "thumbs").iterdir()} == stamps
+    (archive / "media/ap240103/comet3.png").write_bytes(png(300, 400))
+    build(archive, out)
+    changed = {p.name for p in (out / "thumbs").iterdir() if p.stat().st_mtime_ns != stamps[p.name]}
+    assert changed == {"ap240103.jpg"}
+    with Image.open(out / "thumbs/ap240103.jpg") as small:
+        assert small.size == (135, 180)
+
+
+def test_a_video_day_shows_its_local_still_and_a_broken_picture_none(
+    archive: Path, out: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stored = archive / "media" / "ap250107"
+    stored.mkdir()
+    (stored / "launch.mp4").write_bytes(b"not really a video")
+    (stored / "launch.png").write_bytes(png(320, 180))
+    (archive / "media/ap250105/picture.png").write_bytes(b"not a picture")
+    build(archive, out)
+    assert os.listdir(out / "thumbs") == ["ap250107.jpg"]
+    assert thumbs_listed(out, "archivepix.html") == {"ap250107": "thumbs/ap250107.jpg"}
+    assert "ap250105: no thumbnail" in caplog.text
 
 
 def test_a_calendar_page_per_month(out: Path) -> None:

@@ -29,6 +29,7 @@ class Listed(NamedTuple):
     date: dt.date
     stem: str  # apYYMMDD
     title: str
+    thumb: str | None = None  # its thumbnail's address, when the site has one
 
     @property
     def page(self) -> str:

@@ -21,7 +21,7 @@ from .. import ApodError, load
 from ..archive import write_atomic, write_if_changed
 from ..days import day_in_name, stem
 from ..record import IMAGE
-from . import calendar, feed, search
+from . import calendar, feed, search, thumbs
 from .addresses import ARCHIVE, CALENDARS, INDEX, RANDOM, SEARCH, Listed, linked_days
 from .manifest import Manifest, fingerprint, generator
 from .media import MEDIA_DIR, downloads, media_of
@@ -72,11 +72,14 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     listed = [Listed(r["date"], stem(r["date"]), r["title"] or "") for r in records]
     present = {day.stem for day in listed}
-    inputs = _day_pages(records, listed, archive, present)
+    inputs, sources = _day_pages(records, listed, archive, present)
     prints = {page.stem: page.fingerprint() for page in inputs}
 
     made_by = generator()
     old = None if full else Manifest.read(out)
+    thumbed = thumbs.update(out, sources, {} if old is None else old.thumbs, jobs or _cores())
+    listed = [day._replace(thumb=thumbs.address(day.stem)) if day.stem in thumbed else day
+              for day in listed]  # fmt: skip
     index = search.Index.read(out) if old is not None and old.generator == made_by else None
     fresh = index is None  # no usable previous run: everything anew
     if old is None or fresh:
@@ -85,7 +88,7 @@ def build(
     removed = sorted(_day_page_names(out) - present)  # days gone from the archive
 
     pages = Pages(present)
-    found = _render(changed, pages, out, jobs or os.cpu_count() or 1)
+    found = _render(changed, pages, out, jobs or _cores())
     if index is None:
         index = search.Index.build({search.ordinal(day): words for day, words in found})
     else:
@@ -97,7 +100,7 @@ def build(
         (out / f"{name}.html").unlink()
         shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
-    manifest = Manifest(made_by, prints)
+    manifest = Manifest(made_by, prints, thumbs=thumbed)
     wanted = _other_pages(out, pages, listed, inputs, prints)
     written = _write_pages(out, old.pages, manifest.pages, wanted)
     _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
@@ -111,10 +114,16 @@ def build(
     return report
 
 
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
 def _day_pages(
     records: list[dict[str, Any]], listed: list[Listed], archive: Path, present: set[str]
-) -> list[DayPage]:
+) -> tuple[list[DayPage], list[thumbs.Source]]:
+    """Each day's page, and the local pictures there are to make thumbnails of."""
     stored = downloads(archive)
+    sources = []
     by_date: dict[tuple[int, int], list[str]] = {}
     for day in listed:
         by_date.setdefault((day.date.month, day.date.day), []).append(day.stem)
@@ -123,6 +132,11 @@ def _day_pages(
         credit = tuple(record["credit"] or ())
         explanation = record["explanation"] or ""
         linked = linked_days("\n".join((explanation, *credit))) & present
+        media = media_of(record["imageUrl"], day.stem, archive, stored)
+        if day.stem in stored:
+            source = thumbs.source_of(day.stem, media, archive, stored[day.stem])
+            if source is not None:
+                sources.append(source)
         pages.append(
             DayPage(
                 date=day.date,
@@ -130,7 +144,7 @@ def _day_pages(
                 title=day.title,
                 credit=credit,
                 explanation=explanation,
-                media=media_of(record["imageUrl"], day.stem, archive, stored),
+                media=media,
                 previous=listed[index - 1].stem if index else None,
                 next=listed[index + 1].stem if index + 1 < len(listed) else None,
                 linked=tuple(sorted(linked)),
@@ -138,7 +152,7 @@ def _day_pages(
                 same_day=tuple(by_date[(day.date.month, day.date.day)]),
             )
         )
-    return pages
+    return pages, sources
 
 
 def _day_page_names(out: Path) -> set[str]:
@@ -235,7 +249,8 @@ def _other_pages(
 
 
 def _feed_picture(page: DayPage) -> str | None:
-    """The picture a feed entry shows."""
+    """The picture a feed entry shows: the picture itself (a reader shows one entry at a
+    time), local or remote."""
     return page.media.src if page.media is not None and page.media.kind == IMAGE else None
 
 

@@ -23,6 +23,7 @@ class Cell:
     number: int
     page: str | None = None
     title: str = ""
+    thumb: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,4 +72,4 @@ def years(all_months: list[Month]) -> list[tuple[int, list[Month | None]]]:
 
 def _cell(number: int, have: dict[int, Listed]) -> Cell:
     day = have.get(number)
-    return Cell(number) if day is None else Cell(number, day.page, day.title)
+    return Cell(number) if day is None else Cell(number, day.page, day.title, day.thumb)

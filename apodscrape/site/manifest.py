@@ -41,6 +41,7 @@ class Manifest:
     generator: str
     days: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> fingerprint
     pages: dict[str, str] = field(default_factory=dict)  # the other pages: name -> fingerprint
+    thumbs: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> its source's fingerprint
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -54,13 +55,14 @@ class Manifest:
         days, pages = data.get("days"), data.get("pages")
         if not (isinstance(days, dict) and isinstance(pages, dict)):
             return None
-        if not isinstance(data.get("generator"), str):
+        thumbs = data.get("thumbs", {})
+        if not (isinstance(data.get("generator"), str) and isinstance(thumbs, dict)):
             return None
-        return cls(data["generator"], days, pages)
+        return cls(data["generator"], days, pages, thumbs)
 
     def write(self, out: Path) -> None:
         data = {
             "version": _VERSION, "generator": self.generator, "days": self.days,
-            "pages": self.pages,
+            "pages": self.pages, "thumbs": self.thumbs,
         }  # fmt: skip
         write_if_changed(out / NAME, json.dumps(data, separators=(",", ":")) + "\n", sync=False)

@@ -68,6 +68,7 @@ class Entry:
     page: str
     title: str
     year: int
+    thumb: str | None
 
 
 class Pages:
@@ -127,7 +128,9 @@ class Pages:
 
     def archive(self, days: list[Listed]) -> str:
         """archivepix.html: every day, newest first. `days`: oldest first."""
-        entries = [Entry(list_date(d.date), d.page, d.title, d.date.year) for d in reversed(days)]
+        entries = [
+            Entry(list_date(d.date), d.page, d.title, d.date.year, d.thumb) for d in reversed(days)
+        ]
         years = sorted({d.date.year for d in days}, reverse=True)
         return self.env.get_template("archivepix.html").render(
             days=entries, years=years, newest=long_date(days[-1].date),
