@@ -14,6 +14,8 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
   6  `python -m apodscrape site` of a synthetic archive of 11,500 days (bench/synthetic.py):
      the full build, search index included; the site's size
   7  the same site brought up to date after a cron crawl changed 3 days
+  8  the same archive with a local picture for every picture day (1024x768 JPEGs): the
+     site's first build, thumbnails included, and its update after a cron crawl
 
 The simulator runs in a process of its own, and every crawl is a `scrapy crawl apod`
 subprocess writing to a temporary directory, so that neither competes with what is measured.
@@ -582,6 +584,26 @@ def row_site_update(bench: Bench) -> list[Row]:
     ]  # fmt: skip
 
 
+def row_site_thumbnails(bench: Bench) -> list[Row]:
+    days = 200 if bench.quick else synthetic.DAYS
+    archive = bench.workdir / "synthetic-media"
+    synthetic.write_archive(archive, days)
+    pictures = synthetic.write_media(archive, synthetic.picture_days(archive))
+    out = bench.workdir / "site-media"
+    seconds, _ = apodscrape_site(archive, out)
+    size, count = site_size(out / "thumbs")
+    new = synthetic.cron_change(archive, days)[1:]  # the newest corrected, two new days
+    synthetic.write_media(archive, sorted(set(new) & set(synthetic.picture_days(archive))))
+    update, _ = apodscrape_site(archive, out)
+    return [
+        Row(8, f"site with thumbnails: first build, {pictures:,} local pictures",
+            f"{seconds:.1f} s", "<= 300 s", verdict(seconds <= 300) if not bench.quick else ""),
+        Row(8, "  the thumbnails' size", f"{size / 2**20:,.0f} MiB in {count:,} files"),
+        Row(8, "  update after a cron crawl changed 3 days", f"{update:.1f} s", "<= 3 s",
+            verdict(update <= 3) if not bench.quick else ""),
+    ]  # fmt: skip
+
+
 # --- command line ------------------------------------------------------------------------------
 
 
@@ -593,6 +615,7 @@ ROWS: dict[int, Callable[..., list[Row]]] = {
     5: row_backfill,
     6: row_site,
     7: row_site_update,
+    8: row_site_thumbnails,
 }
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from apodscrape import Day, render
+from apodscrape import Day, load, render
 from apodscrape.days import FIRST_DAY, KNOWN_GAPS, canonical_url, stem
 
 DAYS = 11_500
@@ -71,6 +71,36 @@ def cron_change(directory: Path, count: int = DAYS, seed: int = 2026) -> list[dt
     for day in (newest, first, second):
         (directory / f"{stem(day.date)}.txt").write_text(render(day), encoding="utf-8")
     return [newest.date, first.date, second.date]
+
+
+def write_media(directory: Path, dates: list[dt.date], size: tuple[int, int] = (1024, 768)) -> int:
+    """A downloaded picture (`-a media=1`'s layout) for each of these days, as a picture day's
+    imageUrl names it: one JPEG of APOD's usual size, hard-linked under each day (the bytes
+    are the same, the decoding is not). Returns how many were stored."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    noise = Image.effect_noise(size, 64).convert("RGB")
+    noise.save(data, "JPEG", quality=85)
+    first: Path | None = None
+    stored = 0
+    for date in dates:
+        target = directory / "media" / stem(date) / f"{stem(date)}_1024.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if first is None:
+            target.write_bytes(data.getvalue())
+            first = target
+        else:
+            target.hardlink_to(first)
+        stored += 1
+    return stored
+
+
+def picture_days(directory: Path) -> list[dt.date]:
+    """The days of an archive whose media is a picture (the ones with a .jpg imageUrl)."""
+    return [day["date"] for day in load(directory) if (day["imageUrl"] or "").endswith(".jpg")]
 
 
 def _vocabulary(rng: random.Random) -> list[str]:
