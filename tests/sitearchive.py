@@ -104,8 +104,9 @@ RICH_DAYS = 25
 
 
 def rich_archive(directory: Path) -> Path:
-    """small_archive, and RICH_DAYS days from 2024-01-01 on that each mention a comet, the
-    odd ones with a downloaded picture (larger than a thumbnail)."""
+    """small_archive, RICH_DAYS days from 2024-01-01 on that each mention a comet and its
+    tail, the odd ones with a downloaded picture (larger than a thumbnail), and three days
+    in February 2024 about a long tail."""
     small_archive(directory)
     days = [
         a_day(
@@ -116,7 +117,15 @@ def rich_archive(directory: Path) -> Path:
         )
         for n in range(1, RICH_DAYS + 1)
     ]
-    write_days(directory, days)
+    long_tails = [
+        a_day(
+            f"2024-02-{n:02d}",
+            title=f"The Long Tail {n}",
+            explanation="A long tail, a tail of dust; the tail of a tail. " * 3,
+        )
+        for n in range(1, 4)
+    ]  # each has "tail" in its title, many times, but no comet: listed after the comets
+    write_days(directory, days + long_tails)
     for n in range(1, RICH_DAYS + 1, 2):
         stored = directory / "media" / f"ap2401{n:02d}"
         stored.mkdir(parents=True)

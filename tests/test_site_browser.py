@@ -146,11 +146,12 @@ def problems(browser: Any, origin: str) -> list[str]:
 
 
 def searched(browser: Any) -> tuple[str, list[tuple[str, str]]]:
-    """The search page's status line and results (text, address), once it has answered."""
+    """The search page's status line and results (date and title, address), once it has
+    answered."""
     WebDriverWait(browser, WAIT).until(
         lambda b: b.find_element(By.ID, "status").text not in ("", "Searching\u2026")
     )
-    results = browser.find_elements(By.CSS_SELECTOR, "#results li")
+    results = browser.find_elements(By.CSS_SELECTOR, "#results li .hit")
     return browser.find_element(By.ID, "status").text, [
         (item.text, item.find_element(By.TAG_NAME, "a").get_attribute("href")) for item in results
     ]
@@ -248,9 +249,13 @@ def test_a_search_typed_in_the_box_is_a_link(browser, server) -> None:
     WebDriverWait(browser, WAIT).until(lambda b: "q=HYDRO" in b.current_url)
     _, results = searched(browser)
     assert [day_of(address) for _, address in results] == ["ap250102"]
-    visit(browser, f"{server}/search.html?q=launch+fireworks")  # every word must be there
+    visit(browser, f"{server}/search.html?q=launch+fireworks")  # no day has both words
     status, results = searched(browser)
-    assert results == [] and status == "No day has all of: launch fireworks"
+    assert status == "2 days for: launch fireworks (none with every word)"
+    assert sorted(day_of(address) for _, address in results) == ["ap250101", "ap250103"]
+    visit(browser, f"{server}/search.html?q=quokka")
+    status, results = searched(browser)
+    assert results == [] and status == "No day has any of: quokka"
     visit(browser, f"{server}/search.html?q=year")  # two days; newest first
     _, results = searched(browser)
     assert [day_of(address) for _, address in results] == ["ap250101", "ap241231"]
@@ -401,6 +406,66 @@ def test_archivepix_jumps_to_a_year(browser, rich_server) -> None:
     assert target.text == "2024 December 31"
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", target)
     assert -1 < top < 50  # scrolled to it
+
+
+def test_a_result_shows_a_snippet_with_the_words_marked(browser, server) -> None:
+    visit(browser, f"{server}/search.html?q=Hydrogen+{RARE_WORD}")
+    _, results = searched(browser)
+    assert [day_of(address) for _, address in results] == ["ap250102"]
+    snippet = browser.find_element(By.CSS_SELECTOR, "#results li .snippet")
+    assert snippet.text == (
+        f"This {RARE_WORD} glows at 104 K. See yesterday and a day not mirrored. "
+        "A second paragraph about hydrogen."
+    )
+    marked = [mark.text for mark in snippet.find_elements(By.TAG_NAME, "mark")]
+    assert marked == [RARE_WORD, "hydrogen"]
+    assert problems(browser, server) == []
+
+
+def test_days_with_every_word_come_first_and_title_words_weigh_more(browser, rich_server) -> None:
+    visit(browser, f"{rich_server}/search.html?q=comet+tail")
+    status, results = searched(browser)
+    assert status == "28 days for: comet tail (25 with every word), page 1 of 2"
+    titles = [text.split(": ", 1)[1] for text, _ in results]
+    assert all(title.startswith("Comet Number") for title in titles)
+    visit(browser, f"{rich_server}/search.html?q=comet+tail&page=2")
+    _, results = searched(browser)
+    assert [text.split(": ", 1)[1][:13] for text, _ in results][-3:] == ["The Long Tail"] * 3
+    visit(browser, f"{rich_server}/search.html?q=number+tail")  # "tail": in 3 titles
+    _, results = searched(browser)
+    assert day_of(results[0][1]) < "ap240200"  # every word first, though not in the title
+    visit(browser, f"{rich_server}/search.html?q=tail")
+    _, results = searched(browser)
+    assert [text.split(": ", 1)[1][:13] for text, _ in results][:3] == ["The Long Tail"] * 3
+
+
+def test_results_come_20_a_page_and_page_2_shows_the_21st(browser, rich_server) -> None:
+    visit(browser, f"{rich_server}/search.html?q=comet")
+    status, first = searched(browser)
+    assert status == "25 days for: comet, page 1 of 2"
+    assert len(first) == 20
+    browser.find_element(By.CSS_SELECTOR, "nav.pages").find_element(By.LINK_TEXT, "2").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.endswith("q=comet&page=2"))
+    status, second = searched(browser)
+    assert status == "25 days for: comet, page 2 of 2"
+    assert len(second) == 5
+    assert browser.find_element(By.ID, "results").get_attribute("start") == "21"
+    everything = {day_of(address) for _, address in first + second}
+    assert everything == {f"ap2401{n:02d}" for n in range(1, 26)}
+    visit(browser, f"{rich_server}/search.html?q=comet&page=2")  # a page is a link
+    assert searched(browser)[1] == second
+    pictured = {
+        day_of(item.find_element(By.CSS_SELECTOR, ".hit a").get_attribute("href")): img
+        for item in browser.find_elements(By.CSS_SELECTOR, "#results li")
+        for img in item.find_elements(By.CSS_SELECTOR, "img.thumb")
+    }
+    odd = {day for _, address in second if int((day := day_of(address))[-2:]) % 2}
+    assert set(pictured) == odd and odd  # a thumbnail for each local picture, no other
+    for day, img in pictured.items():
+        assert img.get_attribute("src") == f"{rich_server}/thumbs/{day}.jpg"
+        assert img.get_attribute("loading") == "lazy"
+    assert all("/media/" not in address for address in requested(browser))
+    assert problems(browser, rich_server) == []
 
 
 def requested(browser: Any) -> list[str]:

@@ -63,7 +63,7 @@ def searchable(out: Path, word: str) -> list[int]:
     index = Index.read(out)
     assert index is not None
     posting = index.shards.get(word[:2], {}).get(word, "")
-    return [int(posting[i : i + 3], 36) for i in range(0, len(posting), 3)]
+    return [int(posting[i : i + 3], 36) for i in range(0, len(posting), 4)]
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -90,21 +91,25 @@ def build(
     pages = Pages(present)
     found = _render(changed, pages, out, jobs or _cores())
     if index is None:
-        index = search.Index.build({search.ordinal(day): words for day, words in found})
+        index = search.Index.build({search.ordinal(day): words for day, words, _ in found})
     else:
         index.remove(search.ordinal(_day(name)) for name in removed)
-        index.remove(search.ordinal(day) for day, _ in found)
-        for day, words in found:
+        index.remove(search.ordinal(day) for day, _, _ in found)
+        for day, words, _ in found:
             index.add(search.ordinal(day), words)
+    lengths = {name: old.lengths.get(name, 0) for name in present}
+    lengths.update((stem(day), words.total()) for day, words, _ in found)
+    texts = {stem(day): text for day, _, text in found}
     for name in removed:
         (out / f"{name}.html").unlink()
         shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
-    manifest = Manifest(made_by, prints, thumbs=thumbed)
-    wanted = _other_pages(out, pages, listed, inputs, prints)
+    manifest = Manifest(made_by, prints, thumbs=thumbed, lengths=lengths)
+    wanted = _other_pages(out, pages, listed, inputs, prints, texts)
     written = _write_pages(out, old.pages, manifest.pages, wanted)
     _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
-    written += _write_index(out, index, listed)
+    _sweep(out / search.DIRNAME / search.TEXT_DIR, "*.js", {n.split("/")[-1] for n in wanted})
+    written += _write_index(out, index, listed, lengths)
     manifest.write(out)
     report = Report(
         len(records), [page.stem for page in changed], removed, written, fresh,
@@ -176,10 +181,12 @@ def _day(name: str) -> dt.date:
 # --- day pages, rendered here or in worker processes ---------------------------------------
 
 
-def _render(
-    batch: list[DayPage], pages: Pages, out: Path, jobs: int
-) -> list[tuple[dt.date, set[str]]]:
-    """Render and write these day pages; each day's date and the words on its page."""
+Found = tuple[dt.date, Counter[str], str]  # a day, the words on its page, its text
+
+
+def _render(batch: list[DayPage], pages: Pages, out: Path, jobs: int) -> list[Found]:
+    """Render and write these day pages; each day's date, the words on its page (how often
+    each appears) and its explanation's text."""
     if jobs <= 1 or len(batch) < _PARALLEL_FROM:
         return _render_with(pages, out, batch)
     size = max(1, len(batch) // (jobs * 4))
@@ -188,14 +195,14 @@ def _render(
         return [found for part in pool.map(_render_batch, parts) for found in part]
 
 
-def _render_with(pages: Pages, out: Path, batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
+def _render_with(pages: Pages, out: Path, batch: list[DayPage]) -> list[Found]:
     found = []
     for page in batch:
-        html, words = pages.day(page)
-        write_atomic(out / f"{page.stem}.html", html, sync=False)
+        rendered = pages.day(page)
+        write_atomic(out / f"{page.stem}.html", rendered.html, sync=False)
         if page.media is not None:
             page.media.link(out)
-        found.append((page.date, words))
+        found.append((page.date, rendered.words, rendered.text))
     return found
 
 
@@ -207,7 +214,7 @@ def _start_worker(present: set[str], out: Path) -> None:
     _worker = (Pages(present), out)
 
 
-def _render_batch(batch: list[DayPage]) -> list[tuple[dt.date, set[str]]]:
+def _render_batch(batch: list[DayPage]) -> list[Found]:
     assert _worker is not None
     return _render_with(*_worker, batch)
 
@@ -218,7 +225,12 @@ Render = Callable[[], str]
 
 
 def _other_pages(
-    out: Path, pages: Pages, days: list[Listed], inputs: list[DayPage], prints: dict[str, str]
+    out: Path,
+    pages: Pages,
+    days: list[Listed],
+    inputs: list[DayPage],
+    prints: dict[str, str],
+    texts: dict[str, str],
 ) -> dict[str, tuple[str, Render]]:
     """Every file but the day pages and the search index: name -> (fingerprint, render)."""
     newest = days[-1]
@@ -240,6 +252,20 @@ def _other_pages(
     feed_print = fingerprint([prints[page.stem] for page in in_feed])
     wanted[feed.RSS] = (feed_print, lambda: feeds()[0])
     wanted[feed.ATOM] = (feed_print, lambda: feeds()[1])
+    by_month: dict[str, list[DayPage]] = {}
+    for page in inputs:
+        by_month.setdefault(page.stem[2:6], []).append(page)
+    for month, in_month in by_month.items():
+
+        def text_file(month: str = month, in_month: list[DayPage] = in_month) -> str:
+            return search.text_file(
+                month, {p.stem[2:]: texts.get(p.stem) or pages.text(p) for p in in_month}
+            )
+
+        wanted[f"{search.DIRNAME}/{search.TEXT_DIR}/{month}.js"] = (
+            fingerprint([prints[p.stem] for p in in_month]),
+            text_file,
+        )
     wanted[SEARCH] = ("", pages.search)
     wanted[RANDOM] = ("", pages.random)
     static = files("apodscrape.site") / "static"
@@ -267,10 +293,13 @@ def _write_pages(
     return written
 
 
-def _write_index(out: Path, index: search.Index, days: list[Listed]) -> int:
+def _write_index(
+    out: Path, index: search.Index, days: list[Listed], lengths: dict[str, int]
+) -> int:
     """days.js and the shards that changed; how many files were written."""
     directory = out / search.DIRNAME
-    written = int(write_if_changed(directory / search.DAYS_FILE, index.days_file(days), sync=False))
+    listing = index.days_file(days, lengths)
+    written = int(write_if_changed(directory / search.DAYS_FILE, listing, sync=False))
     for name, text in index.changed_files().items():
         written += write_if_changed(directory / name, text, sync=False)
     _sweep(directory, "*.js", {search.DAYS_FILE, *index.file_names()})

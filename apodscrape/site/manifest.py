@@ -42,6 +42,7 @@ class Manifest:
     days: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> fingerprint
     pages: dict[str, str] = field(default_factory=dict)  # the other pages: name -> fingerprint
     thumbs: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> its source's fingerprint
+    lengths: dict[str, int] = field(default_factory=dict)  # apYYMMDD -> words on its page
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -55,14 +56,16 @@ class Manifest:
         days, pages = data.get("days"), data.get("pages")
         if not (isinstance(days, dict) and isinstance(pages, dict)):
             return None
-        thumbs = data.get("thumbs", {})
-        if not (isinstance(data.get("generator"), str) and isinstance(thumbs, dict)):
+        thumbs, lengths = data.get("thumbs", {}), data.get("lengths", {})
+        if not isinstance(data.get("generator"), str):
             return None
-        return cls(data["generator"], days, pages, thumbs)
+        if not (isinstance(thumbs, dict) and isinstance(lengths, dict)):
+            return None
+        return cls(data["generator"], days, pages, thumbs, lengths)
 
     def write(self, out: Path) -> None:
         data = {
             "version": _VERSION, "generator": self.generator, "days": self.days,
-            "pages": self.pages, "thumbs": self.thumbs,
+            "pages": self.pages, "thumbs": self.thumbs, "lengths": self.lengths,
         }  # fmt: skip
         write_if_changed(out / NAME, json.dumps(data, separators=(",", ":")) + "\n", sync=False)

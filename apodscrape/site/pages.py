@@ -4,7 +4,9 @@ only Markup's sanitized HTML goes in unescaped)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup as Html
@@ -15,7 +17,7 @@ from .calendar import MONTHS, WEEKDAYS, Month
 from .manifest import fingerprint
 from .markup import Markup
 from .media import Media
-from .search import html_words
+from .search import html_words, plain_text
 
 # Our own scripts and styles only: any script or style the archive's text might carry in
 # spite of the escaping would not run. Media, frames and links may be anywhere.
@@ -60,6 +62,14 @@ class DayPage:
         )  # fmt: skip
 
 
+class Rendered(NamedTuple):
+    """A day page, the words on it (how often each appears) and its explanation's text."""
+
+    html: str
+    words: Counter[str]
+    text: str
+
+
 @dataclass(frozen=True)
 class Entry:
     """A line of the archive list."""
@@ -93,22 +103,26 @@ class Pages:
         return [self.markup.inline(line) for line in credit]
 
     def explanation(self, page: DayPage) -> str:
-        """The explanation as HTML, "Explanation:" first as on the classic page."""
-        explanation = self.markup.block(page.explanation) if page.explanation.strip() else ""
-        if explanation.startswith("<p>"):
-            explanation = f"<p><b>Explanation:</b> {explanation[3:]}"
-        return explanation
+        """The explanation as HTML."""
+        return self.markup.block(page.explanation) if page.explanation.strip() else ""
+
+    def text(self, page: DayPage) -> str:
+        """The explanation as a reader sees it, in plain text (for search's snippets)."""
+        return plain_text(self.explanation(page))
 
     def feed_content(self, page: DayPage) -> str:
-        """A feed entry's HTML: the explanation, then the credit."""
+        """A feed entry's HTML: the explanation, then the credit (as on the classic RSS)."""
         lines = self.credit(page)
         credit = f"<p>{'<br>'.join(lines)}</p>\n" if lines else ""
         return self.explanation(page) + credit
 
-    def day(self, page: DayPage) -> tuple[str, set[str]]:
-        """A day's page, and the words a reader sees on it (for the search index)."""
+    def day(self, page: DayPage) -> Rendered:
+        """A day's page, the words a reader sees on it and its explanation's text."""
         lines = self.credit(page)
         explanation = self.explanation(page)
+        text = plain_text(explanation)
+        if explanation.startswith("<p>"):  # as on the classic page
+            explanation = f"<p><b>Explanation:</b> {explanation[3:]}"
         same_day = [(_day_in_stem(s).year, f"{s}.html") for s in page.same_day]
         html = self.env.get_template("day.html").render(
             date=page.date,
@@ -124,7 +138,7 @@ class Pages:
             previous=f"{page.previous}.html" if page.previous else None,
             next=f"{page.next}.html" if page.next else None,
         )
-        return html, html_words(page.title, *lines, explanation)
+        return Rendered(html, html_words(page.title, *lines, explanation), text)
 
     def archive(self, days: list[Listed]) -> str:
         """archivepix.html: every day, newest first. `days`: oldest first."""

@@ -7,10 +7,15 @@ plain scripts (`<script src>` loads them from disk and from a server alike), and
 updates them for the days that changed.
 
 Files under `OUT/search/`:
-  days.js   apodSearch.days(KEYS, "YYMMDD<TAB>title\\n..."): every day, and the shard keys
-  KEY.js    apodSearch.shard("ga", {"galaxy": POSTINGS, ...}): the words starting with KEY
-A day is its ordinal (days since 1995-06-16) in 3 base-36 digits; POSTINGS is the sorted
-ordinals of the days a word appears in (title, credit or explanation), concatenated.
+  days.js       apodSearch.days(KEYS, "YYMMDD<TAB>LENGTH<TAB>THUMB<TAB>title\\n..."): every
+                day (LENGTH: its words, in base 36; THUMB: "t" when the site has its
+                thumbnail), and the shard keys
+  KEY.js        apodSearch.shard("ga", {"galaxy": POSTINGS, ...}): the words starting with KEY
+  text/YYMM.js  apodSearch.text("YYMM", {"YYMMDD": "the explanation as text", ...}): a
+                month's explanations, loaded for the results shown, for their snippets
+A day is its ordinal (days since 1995-06-16) in 3 base-36 digits; POSTINGS is, for each day a
+word appears in (title, credit or explanation), in order, the day's ordinal and one base-36
+digit: how often the word appears there (35 at most). search.js ranks with them (BM25).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..days import FIRST_DAY
@@ -28,10 +34,14 @@ from .addresses import Listed
 
 DIRNAME = "search"
 DAYS_FILE = "days.js"
+TEXT_DIR = "text"
 WIDTH = 3  # base-36 digits an ordinal takes: days until 2123
+ENTRY = WIDTH + 1  # a posting's entry: the ordinal and the word's count, one digit
+_MOST = 35
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _WORD = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|h\d|blockquote|div|pre|hr|table|tr|td|th)\b[^>]*>")
 _SHARD_START, _SHARD_END = "apodSearch.shard(", ");\n"
 _SAFE_KEY_CHAR = re.compile(r"[a-z0-9]")
 
@@ -50,18 +60,30 @@ def code(number: int) -> str:
     return "".join(reversed(digits))
 
 
-def words(text: str) -> set[str]:
+def word_list(text: str) -> list[str]:
     """The words of a text as search.js splits a query: NFKD, lower case, marks dropped,
     runs of letters and digits."""
     text = unicodedata.normalize("NFKD", text).lower()
     if not text.isascii():
         text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
-    return set(_WORD.findall(text))
+    return _WORD.findall(text)
 
 
-def html_words(*fragments: str) -> set[str]:
-    """The words a reader sees in HTML fragments (tags dropped, entities decoded)."""
-    return words(" ".join(html.unescape(_TAG.sub(" ", fragment)) for fragment in fragments))
+def words(text: str) -> set[str]:
+    """The distinct words of a text (see word_list)."""
+    return set(word_list(text))
+
+
+def plain_text(fragment: str) -> str:
+    """What a reader sees of an HTML fragment, as text: a space where a block ends, inline
+    tags dropped, entities decoded, one space between words."""
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
+
+
+def html_words(*fragments: str) -> Counter[str]:
+    """The words a reader sees in HTML fragments (a tag parts words: 10<sup>6</sup> is 10
+    and 6), and how often each appears."""
+    return Counter(word_list(" ".join(html.unescape(_TAG.sub(" ", f)) for f in fragments)))
 
 
 def shard_key(word: str) -> str:
@@ -82,16 +104,16 @@ class Index:
         self.dirty: set[str] = set()  # the shards whose files are to be written
 
     @classmethod
-    def build(cls, by_day: dict[int, Iterable[str]]) -> Index:
-        """The index of these days' words."""
-        postings: dict[str, list[int]] = {}
-        for number in sorted(by_day):
-            for word in by_day[number]:
-                postings.setdefault(word, []).append(number)
+    def build(cls, by_day: Mapping[int, Mapping[str, int]]) -> Index:
+        """The index of these days' words (word -> how often it appears that day)."""
+        postings: dict[str, list[str]] = {}
         codes = [code(n) for n in range(max(by_day, default=-1) + 1)]
+        for number in sorted(by_day):
+            for word, count in by_day[number].items():
+                postings.setdefault(word, []).append(codes[number] + _DIGITS[min(count, _MOST)])
         index = cls()
-        for word, numbers in postings.items():
-            index.shards.setdefault(shard_key(word), {})[word] = "".join(codes[n] for n in numbers)
+        for word, entries in postings.items():
+            index.shards.setdefault(shard_key(word), {})[word] = "".join(entries)
         index.dirty = set(index.shards)
         return index
 
@@ -130,8 +152,8 @@ class Index:
                 if any(c in posting for c in gone):  # a quick look; then aligned
                     self.dirty.add(key)
                     kept = "".join(
-                        posting[i : i + WIDTH]
-                        for i in range(0, len(posting), WIDTH)
+                        posting[i : i + ENTRY]
+                        for i in range(0, len(posting), ENTRY)
                         if posting[i : i + WIDTH] not in gone
                     )
                     if kept:
@@ -141,21 +163,26 @@ class Index:
             if not entries:
                 del self.shards[key]
 
-    def add(self, number: int, day_words: Iterable[str]) -> None:
-        """Put one day into the postings of its words."""
+    def add(self, number: int, day_words: Mapping[str, int]) -> None:
+        """Put one day into the postings of its words (word -> how often it appears)."""
         day = code(number)
-        for word in day_words:
+        for word, count in day_words.items():
             key = shard_key(word)
             entries = self.shards.setdefault(key, {})
             posting = entries.get(word, "")
-            entries[word] = _insert(posting, day)
+            entries[word] = _insert(posting, day + _DIGITS[min(count, _MOST)])
             if entries[word] != posting:
                 self.dirty.add(key)
 
-    def days_file(self, days: list[Listed]) -> str:
-        """days.js: every day (oldest first) and the shards there are."""
+    def days_file(self, days: list[Listed], lengths: Mapping[str, int]) -> str:
+        """days.js: every day (oldest first) with its length in words (`lengths`, by stem)
+        and whether it has a thumbnail, and the shards there are."""
         keys = sorted(self.shards)
-        listing = "\n".join(f"{day.stem[2:]}\t{' '.join(day.title.split())}" for day in days)
+        listing = "\n".join(
+            f"{day.stem[2:]}\t{_base36(lengths.get(day.stem, 0))}\t{'t' if day.thumb else ''}"
+            f"\t{' '.join(day.title.split())}"
+            for day in days
+        )
         return f"apodSearch.days({_json(keys)}, {_json(listing)});\n"
 
     def changed_files(self) -> dict[str, str]:
@@ -168,26 +195,42 @@ class Index:
         return {shard_file(key) for key in self.shards}
 
 
+def text_file(month: str, texts: Mapping[str, str]) -> str:
+    """text/YYMM.js: a month's explanations as text, by YYMMDD."""
+    return f"apodSearch.text({_json(month)}, {_json(dict(sorted(texts.items())))});\n"
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _DIGITS[digit] + digits
+        if not number:
+            return digits
+
+
 def _is_posting(value: object) -> bool:
-    return isinstance(value, str) and len(value) % WIDTH == 0 and value.isalnum()
+    return isinstance(value, str) and len(value) % ENTRY == 0 and value.isalnum()
 
 
 def _shard_text(key: str, entries: dict[str, str]) -> str:
     return f"{_SHARD_START}{_json(key)}, {_json(dict(sorted(entries.items())))}{_SHARD_END}"
 
 
-def _insert(posting: str, day: str) -> str:
-    low, high = 0, len(posting) // WIDTH
+def _insert(posting: str, entry: str) -> str:
+    """A posting with a day's entry put in its place (replacing the day's entry there)."""
+    day = entry[:WIDTH]
+    low, high = 0, len(posting) // ENTRY
     while low < high:
         middle = (low + high) // 2
-        if posting[middle * WIDTH : middle * WIDTH + WIDTH] < day:
+        if posting[middle * ENTRY : middle * ENTRY + WIDTH] < day:
             low = middle + 1
         else:
             high = middle
-    at = low * WIDTH
+    at = low * ENTRY
     if posting[at : at + WIDTH] == day:
-        return posting
-    return posting[:at] + day + posting[at:]
+        return posting[:at] + entry + posting[at + ENTRY :]
+    return posting[:at] + entry + posting[at:]
 
 
 def _json(value: object) -> str:
