@@ -15,7 +15,7 @@ import errno
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from apodscrape.errors import ArchiveLocked
 from apodscrape.parse import parse_page
 from apodscrape.tools.check import problems
 from apodscrape.warc import CaptureWriter
-from sitesim import SiteSim
+from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
 from .conftest import ROOT, day_files, scrapy_crawl
@@ -300,6 +300,21 @@ def test_a_full_disk_leaves_no_half_record_in_the_middle(
 
 
 @pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB tmpfs: a disk that fills (mounting needs root, as on CI's machine)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)],
+                           capture_output=True, text=True)  # fmt: skip
+    if mount.returncode != 0:
+        pytest.skip(f"no tmpfs can be mounted here: {mount.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+@pytest.fixture
 def victim(tmp_path: Path) -> Path:
     """A file outside the archive that a symlink planted in it points at."""
     path = tmp_path / "elsewhere" / "secret.key"
@@ -371,3 +386,87 @@ def test_an_output_path_that_is_a_file_is_one_line(site: SiteSim, tmp_path: Path
     assert run.returncode != 0
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and str(out) in lines[0], run.stderr
+
+
+# --- media: whole files of media, or none -------------------------------------------------
+
+IMAGE = f"/apod/image/{DAY:%y%m}/sky_big.jpg"
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4096  # 1 MiB and 4 bytes
+
+
+def _media_day(site: SiteSim, *answers: Answer) -> None:
+    site.publish(DAY, title="Sky", kind="image", slug="sky")
+    site.answers(IMAGE, *answers)
+
+
+def _media_dir(out: Path) -> Path:
+    return out / "media" / "ap250105"
+
+
+def test_an_access_denied_page_is_no_media(site: SiteSim, crawl, tmp_path: Path) -> None:
+    denied = Answer(200, b"<html><body>Access denied</body></html>", {"Content-Type": "text/html"})
+    _media_day(site, denied)
+    out = tmp_path / "out"
+    first = crawl(site, out, source="classic", dates=str(DAY), media="1")
+    assert (first.stats["apod/written"], first.stats["apod/media_failed"]) == (1, 1)
+    assert not _media_dir(out).exists() or not any(_media_dir(out).iterdir())
+    site.answers(IMAGE, Answer(200, JPEG, {"Content-Type": "image/jpeg"}))
+    second = crawl(site, out, source="classic", dates=str(DAY), media="1")  # not taken as done
+    assert second.stats["apod/media_stored"] == 1
+    assert (_media_dir(out) / "sky_big.jpg").read_bytes() == JPEG
+
+
+def test_a_full_disk_leaves_no_piece_of_media(site: SiteSim, crawl, small_disk: Path) -> None:
+    _media_day(site, Answer(200, JPEG, {"Content-Type": "image/jpeg"}))
+    out = small_disk / "out"
+    result = crawl(site, out, {"FILES_STORE": str(small_disk / "media")}, source="classic",
+                   dates=str(DAY), media="1")  # fmt: skip
+    assert result.stats["apod/media_failed"] == 1
+    assert [p.name for p in (small_disk / "media").rglob("*") if p.is_file()] == []
+
+
+def test_a_media_file_that_is_a_symlink_is_replaced(
+    site: SiteSim, crawl, tmp_path: Path, victim: Path
+) -> None:
+    _media_day(site, Answer(200, JPEG, {"Content-Type": "image/jpeg"}))
+    out = tmp_path / "out"
+    _media_dir(out).mkdir(parents=True)
+    (_media_dir(out) / "sky_big.jpg").symlink_to(victim)
+    result = crawl(site, out, source="classic", dates=str(DAY), media="1")
+    assert result.stats["apod/media_stored"] == 1
+    assert victim.read_text() == "not the archive's\n"
+    stored = _media_dir(out) / "sky_big.jpg"
+    assert not stored.is_symlink() and stored.read_bytes() == JPEG
+
+
+def test_a_media_folder_that_is_a_symlink_is_not_written_into(
+    site: SiteSim, crawl, tmp_path: Path, victim: Path
+) -> None:
+    _media_day(site, Answer(200, JPEG, {"Content-Type": "image/jpeg"}))
+    out = tmp_path / "out"
+    (out / "media").mkdir(parents=True)
+    (out / "media" / "ap250105").symlink_to(victim.parent, target_is_directory=True)
+    result = crawl(site, out, source="classic", dates=str(DAY), media="1")
+    assert result.stats["apod/media_failed"] == 1
+    assert sorted(p.name for p in victim.parent.iterdir()) == ["secret.key"]
+
+
+def test_a_media_404_is_one_line(site: SiteSim, tmp_path: Path) -> None:
+    _media_day(site, Answer(404, b"<html>Not Found</html>", {"Content-Type": "text/html"}))
+    run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
+                       "-a", "media=1", LOG_LEVEL="WARNING")  # fmt: skip
+    assert run.returncode == 0
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].endswith(f"WARNING: {DAY}: media not stored: HTTP 404 from {site.url}{IMAGE}")
+
+
+def test_a_media_folder_that_is_a_file_is_one_line(site: SiteSim, tmp_path: Path) -> None:
+    site.publish(DAY, kind="image", slug="sky")
+    (tmp_path / "media").write_text("a file\n")
+    run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
+                       "-a", "media=1", LOG_LEVEL="WARNING")  # fmt: skip
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"error: cannot keep media in {tmp_path / 'media'}: Not a directory ({tmp_path / 'media'})"
+    ], run.stderr

@@ -33,7 +33,7 @@ from .dayfile import (
     store,
     warc_dir,
 )
-from .files import replace_atomic, write_atomic, write_chunks_atomic, write_if_changed
+from .files import read_own, replace_atomic, write_atomic, write_chunks_atomic, write_if_changed
 from .leftovers import TEMPORARY, remove_stale_temporaries
 from .lock import LOCK_NAME, lock
 from .state import STATE_NAME, State, read_state, write_state
@@ -63,6 +63,7 @@ __all__ = [
     "read",
     "read_day",
     "read_front_matter",
+    "read_own",
     "read_state",
     "read_text",
     "records",

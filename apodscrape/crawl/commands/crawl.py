@@ -9,7 +9,7 @@ import sys
 from scrapy.commands import crawl
 
 from ... import archive
-from ...errors import ApodError, ArchiveLocked
+from ...errors import ApodError
 from ...plan import parse_arguments, read_settings
 
 EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
@@ -46,12 +46,12 @@ class Command(crawl.Command):
         task = process.crawl(crawler, **opts.spargs)
         process.start()
         error = _error_of(task)
-        if isinstance(error, ArchiveLocked):
+        # the arguments were checked up front: what fails now is the archive (in use by
+        # another run, a file where the media folder goes): the run could not be done
+        if isinstance(error, ApodError):
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(EXIT_INCOMPLETE)
-        if isinstance(error, ApodError):
-            _refuse(error)
-        elif error is not None:
+        if error is not None:
             raise error
         stats = crawler.stats
         if (
