@@ -16,6 +16,9 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
   7  the same site brought up to date after a cron crawl changed 3 days
   8  the same archive with a local picture for every picture day (1024x768 JPEGs): the
      site's first build, thumbnails included, and its update after a cron crawl
+  9  `python -m apodscrape serve` of a synthetic archive under wrk's load beside nginx serving
+     the same answers as files (bench/api.py): a single date, a 30-day range, count=10, a
+     search; ready time and peak memory
 
 The simulator runs in a process of its own, and every crawl is a `scrapy crawl apod`
 subprocess writing to a temporary directory, so that neither competes with what is measured.
@@ -49,7 +52,7 @@ from apodscrape.archive import warc_dir
 from apodscrape.days import CANONICAL_BASE, FIRST_DAY, today_eastern
 from sitesim import STATS_PATH, archive_days
 
-from . import politeness, synthetic
+from . import api, politeness, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 23)  # the whole archive of rows 2 and 4
@@ -616,6 +619,7 @@ ROWS: dict[int, Callable[..., list[Row]]] = {
     6: row_site,
     7: row_site_update,
     8: row_site_thumbnails,
+    9: lambda bench: api.row_api(bench.quick, bench.workdir),
 }
 
 

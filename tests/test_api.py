@@ -8,6 +8,7 @@ import gzip
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 
 from apodscrape import archive, catalog
 from apodscrape.__main__ import main
+from apodscrape.api.protocol import HEADER_TIMEOUT
 from apodscrape.api.v1 import USAGE
 from apodscrape.days import today_eastern
 from apodscrape.record import Day
@@ -387,3 +389,67 @@ def test_a_cron_crawl_is_answered_by_the_next_request(site, crawl, tmp_path: Pat
         assert [d["date"] for d in running.get(span).json()] == [str(d) for d in [*first, new]]
     finally:
         stop_server(running)
+
+
+def test_slow_and_flooding_clients_do_not_starve_the_others(server: Server) -> None:
+    """Clients that trickle their headers, and one that floods: another client's request is
+    answered meanwhile, and a trickler is let go once its headers are late."""
+    host, port = server.url.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port))) for _ in range(200)]
+    for connection in slow:
+        connection.sendall(b"GET /planetary/apod?date=2014-09-20 HTTP/1.1\r\nHost: x\r\n")
+    flooding = True
+
+    def flood() -> None:
+        with httpx.Client(timeout=10) as client:
+            while flooding:
+                client.get(server.url + "/planetary/apod?start_date=1995-06-16")
+
+    flooders = [threading.Thread(target=flood) for _ in range(4)]
+    for thread in flooders:
+        thread.start()
+    try:
+        answer = server.get("/planetary/apod?date=2014-09-20")
+        assert answer.status_code == 200 and answer.json()["date"] == "2014-09-20"
+        slow[0].settimeout(HEADER_TIMEOUT + 5)
+        assert slow[0].recv(1024) == b""  # closed by the server, unanswered
+    finally:
+        flooding = False
+        for thread in flooders:
+            thread.join()
+        for connection in slow:
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def guarded(days: list[Day], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    archive = write_days(tmp_path_factory.mktemp("guarded"), days)
+    fill_catalog(archive, days)
+    keys = archive / "keys.txt"
+    keys.write_text("first-key\nsecond-key\n")
+    running = start_server(archive, "--rate-limit", "3", "--api-keys", str(keys))
+    yield running
+    stop_server(running)
+
+
+def test_keys_checked_where_the_operator_gives_them(guarded: Server) -> None:
+    missing = guarded.get("/planetary/apod?date=2014-09-20")
+    assert missing.status_code == 403
+    assert missing.json()["error"]["code"] == "API_KEY_MISSING"
+    wrong = guarded.get("/planetary/apod?date=2014-09-20&api_key=DEMO_KEY")
+    assert wrong.status_code == 403 and wrong.json()["error"]["code"] == "API_KEY_INVALID"
+    right = guarded.get("/planetary/apod?date=2014-09-20&api_key=second-key")
+    assert right.status_code == 200 and right.json()["date"] == "2014-09-20"
+
+
+def test_the_rate_limit_counts_per_key(guarded: Server) -> None:
+    path = "/planetary/apod?date=2014-09-20&api_key=first-key"
+    remaining = []
+    for _ in range(3):
+        answer = guarded.get(path)
+        assert answer.status_code == 200 and answer.headers["x-ratelimit-limit"] == "3"
+        remaining.append(answer.headers["x-ratelimit-remaining"])
+    assert remaining == ["2", "1", "0"]
+    over = guarded.get(path)
+    assert over.status_code == 429 and over.json()["error"]["code"] == "OVER_RATE_LIMIT"
+    assert over.headers["x-ratelimit-remaining"] == "0"

@@ -107,6 +107,8 @@ target_bytes = st.binary(max_size=80).map(lambda b: bytes(c for c in b if 0x20 <
 @given(path=target_bytes, query=target_bytes)
 def test_any_raw_target(fuzzed: Server, path: bytes, query: bytes) -> None:
     status, body = raw_get(fuzzed, b"/planetary/apod" + path + b"?" + query)
+    if status == 307:  # Starlette's: /planetary/apod/ -> /planetary/apod (as v1's Flask did)
+        return
     assert status in OK, (status, body[:300])
     answer = json.loads(body)
     if status >= 400:

@@ -25,12 +25,11 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from ..catalog import CatalogError
 from ..credits import asserts_copyright
@@ -40,6 +39,16 @@ from . import v1
 from .store import Store
 
 RATE_HEADERS = ["X-RateLimit-Limit", "X-RateLimit-Remaining"]
+# every origin may read every answer, and the rate headers (v1's flask-cors settings)
+CORS = {
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": ", ".join(RATE_HEADERS),
+}
+PREFLIGHT = {
+    **CORS,
+    "access-control-allow-methods": "GET, HEAD, OPTIONS",
+    "access-control-max-age": "86400",
+}
 UNLIMITED = 1_000_000  # what the rate headers say where the operator set no limit
 GZIP_FROM = 1024  # bytes: smaller answers gain less than the work costs
 CACHE_BYTES = 64 * 1024 * 1024  # answers kept, at most (all dropped when full)
@@ -59,10 +68,18 @@ class Answer:
     etag: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     _gzipped: bytes | None = None
+    headers: list[tuple[bytes, bytes]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
+        headers = {**CORS, "content-type": "application/json", **self.extra}
+        headers["cache-control"] = self.cache_control
         if self.status == 200:
             self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+            headers.update(etag=self.etag, vary="Accept-Encoding")
+            if self.last_modified:
+                headers["last-modified"] = self.last_modified
+        # the headers every sending of it carries, ready for the server (ASGI's raw pairs)
+        self.headers = [(name.encode(), value.encode()) for name, value in headers.items()]
 
     def gzipped(self) -> bytes:
         if self._gzipped is None:
@@ -149,6 +166,12 @@ def search_match(text: str) -> str:
     return " ".join(terms)
 
 
+_NO_LIMIT = [
+    (b"x-ratelimit-limit", b"%d" % UNLIMITED),
+    (b"x-ratelimit-remaining", b"%d" % UNLIMITED),
+]
+
+
 class RateLimit:
     """At most `limit` answers per client (its api_key, else its address) per hour, in this
     process; the headers tell the client where it stands."""
@@ -158,17 +181,19 @@ class RateLimit:
         self._window = 0
         self._used: dict[str, int] = {}
 
-    def take(self, client: str) -> tuple[bool, dict[str, str]]:
+    def take(self, client: str) -> tuple[bool, list[tuple[bytes, bytes]]]:
         if self.limit is None:
-            unlimited = str(UNLIMITED)
-            return True, {"X-RateLimit-Limit": unlimited, "X-RateLimit-Remaining": unlimited}
+            return True, _NO_LIMIT
         window = int(time.time() // 3600)
         if window != self._window:
             self._window, self._used = window, {}
         used = self._used.get(client, 0) + 1
         self._used[client] = used
         remaining = max(0, self.limit - used)
-        headers = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(remaining)}
+        headers = [
+            (b"x-ratelimit-limit", b"%d" % self.limit),
+            (b"x-ratelimit-remaining", b"%d" % remaining),
+        ]
         return used <= self.limit, headers
 
 
@@ -187,11 +212,11 @@ class Service:
 
     # --- the way in -------------------------------------------------------------------------
 
-    def respond(self, request: Request, kind: str) -> Response:
-        fields_pairs = parse_qsl(request.url.query, keep_blank_values=True)
-        fields = v1.first_values(fields_pairs)
-        client = fields.get("api_key") or (request.client.host if request.client else "")
-        allowed, rate_headers = self.rate.take(client)
+    def respond(self, kind: str, query: str, client: str, asked: dict[bytes, bytes]) -> Sent:
+        """The answer to a GET or HEAD of `kind` with this query string, from this client
+        (its address), with these request headers (those the answer depends on)."""
+        fields = v1.first_values(parse_qsl(query, keep_blank_values=True))
+        allowed, rate_headers = self.rate.take(fields.get("api_key") or client)
         if self.api_keys is not None and (denied := self._check_key(fields.get("api_key"))):
             answer = denied
         elif not allowed:
@@ -199,8 +224,8 @@ class Service:
                 429, "OVER_RATE_LIMIT", "You have exceeded your rate limit. Try again later."
             )
         else:
-            answer = self._answer(kind, request.url.query, fields)
-        return self._response(request, answer, rate_headers)
+            answer = self._answer(kind, query, fields)
+        return sending(answer, asked, rate_headers)
 
     def _check_key(self, key: str | None) -> Answer | None:
         if not key:
@@ -340,24 +365,6 @@ class Service:
         )
         return Answer(200, dumps(facts), "no-cache", http_date(self.store.last_changed()))
 
-    # --- the way out ------------------------------------------------------------------------
-
-    def _response(self, request: Request, answer: Answer, rate: dict[str, str]) -> Response:
-        headers = {**rate, **answer.extra, "Cache-Control": answer.cache_control}
-        if answer.etag is None:
-            return Response(answer.body, answer.status, headers, "application/json")
-        headers["ETag"] = answer.etag
-        headers["Vary"] = "Accept-Encoding"
-        if answer.last_modified:
-            headers["Last-Modified"] = answer.last_modified
-        if not_modified(request, answer):
-            return Response(b"", 304, headers)
-        body = answer.body
-        if len(body) >= GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
-            body = answer.gzipped()
-            headers["Content-Encoding"] = "gzip"
-        return Response(body, 200, headers, "application/json")
-
 
 def freshness(last: dt.date, today: dt.date) -> str:
     """How long caches may keep an answer: a minute while its days may still come or
@@ -378,23 +385,70 @@ def _bounded(fields: dict[str, str], name: str, default: int, low: int, high: in
     return value
 
 
-def not_modified(request: Request, answer: Answer) -> bool:
-    """Whether a conditional GET or HEAD already holds this answer (RFC 9110: If-None-Match
-    wins over If-Modified-Since)."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if (tags := request.headers.get("if-none-match")) is not None:
-        held = {tag.strip().removeprefix("W/") for tag in tags.split(",")}
+Sent = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, raw headers, body
+
+
+def sending(answer: Answer, asked: dict[bytes, bytes], rate: list[tuple[bytes, bytes]]) -> Sent:
+    """What goes out for a kept answer to a request with these headers: a 304 to a client
+    that holds it, gzip to one that takes it, and the rate headers."""
+    headers = answer.headers + rate
+    if answer.etag is None:
+        return answer.status, headers, answer.body
+    if not_modified(asked, answer):
+        return 304, headers, b""
+    body = answer.body
+    if len(body) >= GZIP_FROM and b"gzip" in asked.get(b"accept-encoding", b""):
+        body = answer.gzipped()
+        headers.append((b"content-encoding", b"gzip"))
+    return 200, headers, body
+
+
+def not_modified(asked: dict[bytes, bytes], answer: Answer) -> bool:
+    """Whether the client already holds this answer (RFC 9110: If-None-Match wins over
+    If-Modified-Since)."""
+    if (tags := asked.get(b"if-none-match")) is not None:
+        held = {tag.strip().removeprefix("W/") for tag in tags.decode("latin-1").split(",")}
         return "*" in held or answer.etag in held
-    since = request.headers.get("if-modified-since")
+    since = asked.get(b"if-modified-since")
     if since and answer.last_modified:
         try:
-            return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(
-                answer.last_modified
-            )
+            held = email.utils.parsedate_to_datetime(since.decode("latin-1"))
+            return held >= email.utils.parsedate_to_datetime(answer.last_modified)
         except (TypeError, ValueError, IndexError, OverflowError):
             return False
     return False
+
+
+class Endpoint:
+    """One of the service's paths as a bare ASGI app: a kept answer goes out as it is kept,
+    without a Request and a Response object made for each call."""
+
+    ASKED = frozenset({b"if-none-match", b"if-modified-since", b"accept-encoding"})
+
+    def __init__(self, service: Service, kind: str) -> None:
+        self.service, self.kind = service, kind
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = {name: value for name, value in scope["headers"] if name in self.ASKED}
+        if scope["method"] == "OPTIONS":
+            status, headers, body = preflight(scope)
+        else:
+            query = scope["query_string"].decode("latin-1")
+            client = scope["client"][0] if scope.get("client") else ""
+            status, headers, body = self.service.respond(self.kind, query, client, asked)
+            if status != 304:  # (a 304's would have to be its 200's)
+                headers.append((b"content-length", b"%d" % len(body)))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def preflight(scope: Scope) -> Sent:
+    """CORS preflight: any origin, GET and HEAD, whatever headers it asks to send."""
+    headers = [(name.encode(), value.encode()) for name, value in PREFLIGHT.items()]
+    for name, value in scope["headers"]:
+        if name == b"access-control-request-headers":
+            headers.append((b"access-control-allow-headers", value))
+    return 200, [*headers, (b"content-length", b"0")], b""
 
 
 def create_app(
@@ -408,15 +462,6 @@ def create_app(
     service = Service(archive, rate_limit, api_keys)
     service.store.version()  # opened now: a catalog that cannot be used stops the start
 
-    async def apod(request: Request) -> Response:
-        return service.respond(request, "apod")
-
-    async def search(request: Request) -> Response:
-        return service.respond(request, "search")
-
-    async def health(request: Request) -> Response:
-        return service.respond(request, "health")
-
     async def nothing_here(request: Request, failure: Exception) -> Response:
         status = failure.status_code if isinstance(failure, HTTPException) else 404
         if status == 405:
@@ -424,32 +469,22 @@ def create_app(
         else:
             answer = error(404, f"Sorry, Nothing at this URL. {v1.USAGE}")
         return Response(
-            answer.body, answer.status, {"Cache-Control": "no-store"}, "application/json"
+            answer.body, answer.status, {**CORS, "cache-control": "no-store"}, "application/json"
         )
 
     async def broken(request: Request, failure: Exception) -> Response:
         # never a traceback to the client: v1's own words for a failure of ours
         answer = error(500, "Internal Service Error")
-        return Response(answer.body, 500, {"Cache-Control": "no-store"}, "application/json")
+        return Response(answer.body, 500, {**CORS, "cache-control": "no-store"}, "application/json")
 
     routes: list[Route | Mount] = []
+    methods = ["GET", "HEAD", "OPTIONS"]
     for path in ("/planetary/apod", "/v1/apod/", "/v1/apod"):
-        routes.append(Route(path, apod, methods=["GET"]))
-    routes.append(Route("/planetary/apod/search", search, methods=["GET"]))
-    routes.append(Route("/health", health, methods=["GET"]))
+        routes.append(Route(path, Endpoint(service, "apod"), methods=methods))
+    routes.append(Route("/planetary/apod/search", Endpoint(service, "search"), methods=methods))
+    routes.append(Route("/health", Endpoint(service, "health"), methods=methods))
     if site is not None:
         routes.append(Mount("/", StaticFiles(directory=site, html=True)))
     return Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "HEAD", "OPTIONS"],
-                allow_headers=["*"],
-                expose_headers=RATE_HEADERS,
-                max_age=86400,
-            )
-        ],
-        exception_handlers={HTTPException: nothing_here, Exception: broken},
+        routes=routes, exception_handlers={HTTPException: nothing_here, Exception: broken}
     )

@@ -33,7 +33,10 @@ class Store:
         self.archive = Path(archive)
         self.path = catalog_path(archive)
         self._connection: sqlite3.Connection | None = None
-        self._identity: tuple[int, int] | None = None
+        self._wal = self.path.with_name(self.path.name + "-wal")
+        self._identity: int | None = None
+        self._files: list[Any] = []
+        self._data_version = 0
         self._checked = 0.0
         self._version: tuple[Any, ...] = ()
         self._dates: list[str] | None = None
@@ -48,7 +51,7 @@ class Store:
         connection.isolation_level = None  # transactions are ours (snapshot)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA query_only = 1")
-        self._connection, self._identity = connection, (stat.st_dev, stat.st_ino)
+        self._connection, self._identity = connection, stat.st_ino
         return connection
 
     @property
@@ -56,19 +59,28 @@ class Store:
         return self._connection or self._connect()
 
     def version(self) -> tuple[Any, ...]:
-        """A value that changes whenever what the catalog holds may have changed: another
-        connection's commit (SQLite's data_version), or a new file put in its place (a
-        rebuild, an rsync), looked for at most once a second. CatalogError if the new file
-        cannot be used."""
+        """A value that changes whenever what the catalog holds may have changed.
+
+        A commit writes to the catalog's WAL (its size or time changes; a checkpoint changes
+        the database's), and a new file put in the catalog's place (a rebuild, an rsync) has
+        another inode: two stat() calls a request see those. SQLite's own word, its
+        data_version (a query, some 50 times dearer), is asked at most once a second, for a
+        commit that left both files' sizes and times as they were (within a clock tick).
+        CatalogError if a new file there cannot be used."""
+        files = []
+        for path in (self.path, self._wal):
+            try:
+                stat = os.stat(path)
+                files.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                files.append(None)
+        if self._connection is None or (files[0] and files[0][0] != self._identity):
+            self._connect()
         now = time.monotonic()
-        if now - self._checked >= 1.0:
-            self._checked = now
-            with contextlib.suppress(OSError):
-                stat = self.path.stat()
-                if (stat.st_dev, stat.st_ino) != self._identity:
-                    self._connect()
-        connection = self.connection
-        version = (id(connection), connection.execute("PRAGMA data_version").fetchone()[0])
+        if now - self._checked >= 1.0 or files != self._files:
+            self._checked, self._files = now, files
+            self._data_version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        version = (id(self._connection), self._data_version, *files)
         if version != self._version:
             self._version, self._dates, self._last_changed = version, None, None
         return version

@@ -65,6 +65,8 @@ def app():  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..api.protocol import GuardedHttpToolsProtocol
+
     os.environ[_SETTINGS] = json.dumps(settings(args))
     uvicorn.run(
         f"{__name__}:app",
@@ -73,11 +75,12 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         loop="uvloop",
-        http="httptools",
+        http=GuardedHttpToolsProtocol,  # httptools, with a deadline for the headers
         access_log=False,
         server_header=False,
-        # a client that sends nothing for 5 s between requests is let go; past 2,048
-        # connections and requests at once a process answers 503 rather than grow
+        # a client that sends nothing for 5 s between requests, or takes longer to send its
+        # headers (GuardedHttpToolsProtocol), is let go; past 2,048 connections and
+        # requests at once a process answers 503 rather than grow
         timeout_keep_alive=5,
         limit_concurrency=2048,
         backlog=2048,
