@@ -63,6 +63,12 @@ class Load:
     requests_per_second: float
     p99_ms: float
     errors: int
+    cpu_us: float  # the server's CPU time a request (user + system): what load cannot skew
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -104,8 +110,9 @@ def api_server(archive: Path, probe: str) -> Iterator[tuple[str, subprocess.Pope
 
 
 @contextlib.contextmanager
-def nginx(root: Path, work: Path) -> Iterator[str]:
-    """Debian's nginx, one worker process, serving `root` as static files."""
+def nginx(root: Path, work: Path) -> Iterator[tuple[str, int]]:
+    """Debian's nginx, one worker process, serving `root` as static files: its URL and its
+    worker's pid."""
     port = free_port()
     root.mkdir(parents=True, exist_ok=True)
     (root / "probe.json").write_text("{}")
@@ -121,7 +128,8 @@ def nginx(root: Path, work: Path) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/probe", process)
-        yield url
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+        yield url, int(children.split()[0])
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -133,7 +141,7 @@ def peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024  # type: ignore[index]
 
 
-def wrk(url: str, paths: list[str], seconds: float, work: Path) -> Load:
+def wrk(url: str, paths: list[str], seconds: float, work: Path, pid: int) -> Load:
     """wrk's rate and 99th percentile over `paths`, asked in turn (one thread, 32
     connections)."""
     script = work / "paths.lua"
@@ -144,12 +152,16 @@ def wrk(url: str, paths: list[str], seconds: float, work: Path) -> Load:
         '  return wrk.format("GET", paths[i])\nend\n'
     )
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    before = cpu_seconds(pid)
     done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    spent = cpu_seconds(pid) - before
+    count = int(re.search(r"(\d+) requests in", done.stdout)[1])  # type: ignore[index]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)[1])  # type: ignore[index]
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", done.stdout, re.MULTILINE)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99[2]]  # type: ignore[index]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-    return Load(rate, float(p99[1]) * scale, int(errors[1]) if errors else 0)  # type: ignore[index]
+    failed = int(errors[1]) if errors else 0
+    return Load(rate, float(p99[1]) * scale, failed, spent / max(count, 1) * 1e6)  # type: ignore[index]
 
 
 def static_copy(url: str, paths: list[str], root: Path) -> None:
@@ -202,12 +214,15 @@ def row_api(quick: bool, workdir: Path, number: int = 9) -> list:  # type: ignor
     work = Path(tempfile.mkdtemp(prefix="nginx-", dir=workdir))
     static = work / "root"
     probe = f"/planetary/apod?date={dates[-1]}"
-    with api_server(archive, probe) as (url, process, ready), nginx(static, work) as static_url:
+    with (
+        api_server(archive, probe) as (url, process, ready),
+        nginx(static, work) as (static_url, worker),
+    ):
         for paths in asked.values():
             static_copy(url, paths, static)
         for kind, paths in asked.items():
-            theirs = wrk(static_url, paths, seconds, work)
-            ours = wrk(url, paths, seconds, work)
+            theirs = wrk(static_url, paths, seconds, work, worker)
+            ours = wrk(url, paths, seconds, work, process.pid)
             ratio = ours.requests_per_second / theirs.requests_per_second
             limit = 50.0 if kind == "search" else 20.0
             met = ours.p99_ms < limit and (kind != "single date" or ratio >= 0.25)
@@ -222,7 +237,8 @@ def row_api(quick: bool, workdir: Path, number: int = 9) -> list:  # type: ignor
                     f"API {kind}: req/s, p99 (nginx, same answers as files)",
                     f"{ours.requests_per_second:,.0f}/s, {ours.p99_ms:.1f} ms "
                     f"(nginx {theirs.requests_per_second:,.0f}/s, {theirs.p99_ms:.1f} ms): "
-                    f"{ratio:.2f} of nginx" + (f", {ours.errors} errors" if ours.errors else ""),
+                    f"{ratio:.2f} of nginx; CPU a request {ours.cpu_us:.0f} us (nginx "
+                    f"{theirs.cpu_us:.0f} us)" + (f", {ours.errors} errors" if ours.errors else ""),
                     target,
                     verdict(met and not ours.errors),
                 )

@@ -13,6 +13,7 @@ import email.utils
 import gzip
 import hashlib
 import json
+import logging
 import random
 import re
 import sqlite3
@@ -95,6 +96,10 @@ def dumps(value: Any) -> bytes:
 def error(code: int, msg: str, **extra: str) -> Answer:
     body = dumps({"code": code, "msg": msg, "service_version": v1.SERVICE_VERSION})
     return Answer(code, body, "no-store", extra=extra)
+
+
+BROKEN = error(500, "Internal Service Error")  # v1's words for a failure of its own
+logger = logging.getLogger(__name__)
 
 
 def gateway_error(status: int, code: str, message: str) -> Answer:
@@ -209,23 +214,24 @@ class Service:
         self._state: tuple[Any, ...] = ()
         self._cache: dict[tuple[str, str], Answer] = {}
         self._cached_bytes = 0
+        self._second = 0
+        self._today_eastern = today_eastern()
 
     # --- the way in -------------------------------------------------------------------------
 
     def respond(self, kind: str, query: str, client: str, asked: dict[bytes, bytes]) -> Sent:
         """The answer to a GET or HEAD of `kind` with this query string, from this client
         (its address), with these request headers (those the answer depends on)."""
-        fields = v1.first_values(parse_qsl(query, keep_blank_values=True))
-        allowed, rate_headers = self.rate.take(fields.get("api_key") or client)
-        if self.api_keys is not None and (denied := self._check_key(fields.get("api_key"))):
-            answer = denied
-        elif not allowed:
-            answer = gateway_error(
-                429, "OVER_RATE_LIMIT", "You have exceeded your rate limit. Try again later."
-            )
-        else:
-            answer = self._answer(kind, query, fields)
-        return sending(answer, asked, rate_headers)
+        rate_headers = _NO_LIMIT
+        if self.rate.limit is not None or self.api_keys is not None:
+            key = v1.first_values(parse_qsl(query, keep_blank_values=True)).get("api_key")
+            allowed, rate_headers = self.rate.take(key or client)
+            if self.api_keys is not None and (denied := self._check_key(key)):
+                return sending(denied, asked, rate_headers)
+            if not allowed:
+                message = "You have exceeded your rate limit. Try again later."
+                return sending(gateway_error(429, "OVER_RATE_LIMIT", message), asked, rate_headers)
+        return sending(self._answer(kind, query), asked, rate_headers)
 
     def _check_key(self, key: str | None) -> Answer | None:
         if not key:
@@ -234,15 +240,16 @@ class Service:
             return gateway_error(403, "API_KEY_INVALID", "An invalid api_key was supplied.")
         return None
 
-    def _answer(self, kind: str, query: str, fields: dict[str, str]) -> Answer:
+    def _answer(self, kind: str, query: str) -> Answer:
         try:
-            today = today_eastern()
+            today = self._today()
             state = (self.store.version(), today)
             if state != self._state:
                 self._state, self._cache, self._cached_bytes = state, {}, 0
             key = (kind, query)
             if (answer := self._cache.get(key)) is not None:
                 return answer
+            fields = v1.first_values(parse_qsl(query, keep_blank_values=True))
             with self.store.snapshot():
                 answer, keep = self._compute(kind, fields, today)
         except (sqlite3.Error, CatalogError) as failure:
@@ -253,6 +260,13 @@ class Service:
             self._cache[key] = answer
             self._cached_bytes += len(answer.body)
         return answer
+
+    def _today(self) -> dt.date:
+        """US Eastern's date, worked out once a second."""
+        second = int(time.time())
+        if second != self._second:
+            self._second, self._today_eastern = second, today_eastern()
+        return self._today_eastern
 
     def _compute(self, kind: str, fields: dict[str, str], today: dt.date) -> tuple[Answer, bool]:
         """The answer to a request, and whether it may be kept (a random one may not)."""
@@ -435,11 +449,30 @@ class Endpoint:
         else:
             query = scope["query_string"].decode("latin-1")
             client = scope["client"][0] if scope.get("client") else ""
-            status, headers, body = self.service.respond(self.kind, query, client, asked)
+            try:
+                status, headers, body = self.service.respond(self.kind, query, client, asked)
+            except Exception:  # a bug of ours: logged, and v1's words to the client
+                logger.exception("answering %s?%s", scope["path"], query)
+                status, headers, body = 500, BROKEN.headers.copy(), BROKEN.body
             if status != 304:  # (a 304's would have to be its 200's)
                 headers.append((b"content-length", b"%d" % len(body)))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class Front:
+    """The API's paths straight to their endpoints; anything else (the site, unknown paths,
+    other methods) through Starlette's routing and error handlers."""
+
+    def __init__(self, endpoints: dict[str, Endpoint], app: Starlette) -> None:
+        self.endpoints, self.app = endpoints, app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" else None
+        if endpoint is not None and scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def preflight(scope: Scope) -> Sent:
@@ -456,7 +489,7 @@ def create_app(
     site: str | Path | None = None,
     rate_limit: int | None = None,
     api_keys: set[str] | None = None,
-) -> Starlette:
+) -> Front:
     """The ASGI application over `archive` (and the static site `site`, if given);
     CatalogError if the archive has no usable catalog."""
     service = Service(archive, rate_limit, api_keys)
@@ -474,17 +507,23 @@ def create_app(
 
     async def broken(request: Request, failure: Exception) -> Response:
         # never a traceback to the client: v1's own words for a failure of ours
-        answer = error(500, "Internal Service Error")
-        return Response(answer.body, 500, {**CORS, "cache-control": "no-store"}, "application/json")
+        return Response(BROKEN.body, 500, {**CORS, "cache-control": "no-store"}, "application/json")
 
-    routes: list[Route | Mount] = []
-    methods = ["GET", "HEAD", "OPTIONS"]
-    for path in ("/planetary/apod", "/v1/apod/", "/v1/apod"):
-        routes.append(Route(path, Endpoint(service, "apod"), methods=methods))
-    routes.append(Route("/planetary/apod/search", Endpoint(service, "search"), methods=methods))
-    routes.append(Route("/health", Endpoint(service, "health"), methods=methods))
+    endpoints = {
+        "/planetary/apod": Endpoint(service, "apod"),
+        "/v1/apod/": Endpoint(service, "apod"),
+        "/v1/apod": Endpoint(service, "apod"),
+        "/planetary/apod/search": Endpoint(service, "search"),
+        "/health": Endpoint(service, "health"),
+    }
+    # the same paths in Starlette's routing too, for what Front passes on (another method)
+    routes: list[Route | Mount] = [
+        Route(path, endpoint, methods=["GET", "HEAD", "OPTIONS"])
+        for path, endpoint in endpoints.items()
+    ]
     if site is not None:
         routes.append(Mount("/", StaticFiles(directory=site, html=True)))
-    return Starlette(
+    app = Starlette(
         routes=routes, exception_handlers={HTTPException: nothing_here, Exception: broken}
     )
+    return Front(endpoints, app)

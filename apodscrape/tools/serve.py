@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         loop="uvloop",
         http=GuardedHttpToolsProtocol,  # httptools, with a deadline for the headers
         access_log=False,
+        # X-Forwarded-For from a proxy on this machine names the client, for the rate limit
+        proxy_headers=args.rate_limit is not None,
         server_header=False,
         # a client that sends nothing for 5 s between requests, or takes longer to send its
         # headers (GuardedHttpToolsProtocol), is let go; past 2,048 connections and
