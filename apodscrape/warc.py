@@ -305,8 +305,23 @@ def _captures_of(
         yield Capture(url, body, offset, date)
 
 
+def records_of(path: Path, damaged: list[str] | None = None) -> Iterator[tuple[int, Any]]:
+    """Every record of one WARC file that can be read (a warcio ArcWarcRecord, its content
+    not read yet), with its offset; the damaged ones are named in `damaged` (else logged)."""
+    loader = ArcWarcRecordLoader()
+    for offset, member in _members(path, damaged):
+        try:
+            yield (
+                offset,
+                loader.parse_record_stream(BufferedReader(BytesIO(member)), known_format="warc"),
+            )
+        except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
+            _report(f"{path.name}: the record at byte {offset} cannot be read as WARC", damaged)
+
+
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _READ = 1 << 16  # compressed bytes given to the decompressor at a time
+_PIECE = 256  # ...and when looking for what a damaged member holds
 _URI = re.compile(rb"WARC-Target-URI: *([!-~]+)")  # printable ASCII only: a message's words
 
 
@@ -357,10 +372,14 @@ def _partial(data: mmap.mmap, start: int) -> bytes:
     """What a damaged member at `start` gives before its damage (its record's headers,
     most often)."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        return decompressor.decompress(data[start : start + _READ], _READ)
-    except zlib.error:
-        return b""
+    out: list[bytes] = []
+    # in small pieces: the damage fails only the piece it is in, not what came before it
+    for at in range(start, min(start + _READ, len(data)), _PIECE):
+        try:
+            out.append(decompressor.decompress(data[at : at + _PIECE], _READ))
+        except zlib.error:
+            break
+    return b"".join(out)[:_READ]
 
 
 def _next_member(data: mmap.mmap, start: int) -> int:
