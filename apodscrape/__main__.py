@@ -7,6 +7,7 @@ stats DIR [--plot PNG]     days per year and media type, missing days, copyright
 export DIR OUT             the archive as one table (.jsonl, .csv, .parquet), its card and schema
 rebuild [--out DIR]        every day's file again from the raw captures (WARC), offline
 site ARCHIVE OUT           the archive as a static site in the classic APOD layout
+wacz ARCHIVE OUT.wacz      the raw captures as one WACZ file (ReplayWeb.page, pywb)
 serve ARCHIVE              the APOD API (NASA's v1 contract, search) over the archive's catalog
 """
 
@@ -29,6 +30,7 @@ TOOLS = {
     "export": "write an archive as one table (.jsonl, .csv or .parquet) with its dataset card",
     "rebuild": "rebuild the archive from its raw captures",
     "site": "build (or bring up to date) a static APOD site from an archive",
+    "wacz": "package the raw captures as a WACZ web archive (ReplayWeb.page, pywb)",
     "serve": "serve the APOD API (NASA's v1 contract, search, health) from an archive",
 }
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from apodscrape.days import CANONICAL_BASE
+from apodscrape.warc import CaptureWriter
+
 from .conftest import ROOT
 
 PACKAGE = ROOT / "apodscrape"
@@ -77,6 +80,9 @@ def _tool_runs(tmp: Path, spec: Path) -> dict[str, list[str]]:
     archive = tmp / "archive"
     archive.mkdir()
     (archive / "ap250105.txt").write_bytes((spec / "ap250105.txt").read_bytes())
+    captures = CaptureWriter(archive / "warc")
+    captures.write(CANONICAL_BASE + page.name, 200, [("Content-Type", "text/html")], b"<p>a")
+    captures.close()
     return {
         "convert": ["convert", str(page)],
         "check": ["check", str(archive)],
@@ -85,11 +91,12 @@ def _tool_runs(tmp: Path, spec: Path) -> dict[str, list[str]]:
         "export": ["export", str(archive), str(tmp / "apod.csv")],
         "rebuild": ["rebuild", "--out", str(tmp / "rebuilt"), "--warc", str(tmp)],
         "site": ["site", str(archive), str(tmp / "site"), "--quiet", "--jobs", "1"],
+        "wacz": ["wacz", str(archive), str(tmp / "apod.wacz")],
     }
 
 
 @pytest.mark.parametrize(
-    "tool", ["convert", "check", "audit", "stats", "export", "rebuild", "site"]
+    "tool", ["convert", "check", "audit", "stats", "export", "rebuild", "site", "wacz"]
 )
 def test_every_offline_tool_loads_no_framework(tool: str, tmp_path: Path, spec: Path) -> None:
     arguments = _tool_runs(tmp_path, spec)[tool]
@@ -101,5 +108,5 @@ def test_the_tools_cover_every_command() -> None:
     from apodscrape.__main__ import TOOLS
 
     assert sorted(TOOLS) == sorted(
-        ["convert", "check", "audit", "stats", "export", "rebuild", "site", "serve"]
+        ["convert", "check", "audit", "stats", "export", "rebuild", "site", "serve", "wacz"]
     )

@@ -1,0 +1,100 @@
+"""wacz DIR OUT.wacz [--warc DIR]: the raw captures as one WACZ file, the web archive
+ReplayWeb.page and pywb open.
+
+Made by py-wacz (the Webrecorder's own tool, WACZ 1.1.1): the WARC files as they are
+(revisits and all), a CDXJ index of every record, `pages/pages.jsonl` with one entry per
+day page (the newest capture of each day, its title the day's date and title) and
+`datapackage.json` with each file's SHA-256. Damaged captures are not packaged: the
+command names them and writes nothing (`check DIR --captures` tells more).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import archive, warc
+from ..days import day_in_name
+from ..errors import ApodError
+from ..parse.science import is_listing
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
+    parser.add_argument("out", help="the .wacz file to write")
+    parser.add_argument("--warc", help="where the .warc.gz captures are (default: DIR/warc)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from wacz.main import main as py_wacz
+    except ImportError:
+        raise ApodError("the wacz command needs py-wacz: pip install 'apodscrape[wacz]'") from None
+    directory, out = Path(args.directory), Path(args.out)
+    if out.suffix != ".wacz":
+        raise ApodError(f"{out}: the output must end in .wacz")
+    captures = Path(args.warc) if args.warc else archive.warc_dir(directory)
+    paths = [path for path in warc.warc_files(captures) if path.stat().st_size]
+    if not paths:
+        raise ApodError(f"no captures at {captures}")
+    damaged: list[str] = []
+    pages = day_pages(directory, paths, damaged)
+    if damaged:
+        for message in damaged:
+            print(message, file=sys.stderr)
+        raise ApodError(f"{len(damaged)} damaged captures: {out} not written")
+    with tempfile.TemporaryDirectory() as work:
+        listing = Path(work) / "pages.jsonl"
+        header = {"format": "json-pages-1.0", "id": "pages", "title": "APOD day pages"}
+        lines = [json.dumps(entry, ensure_ascii=False) for entry in [header, *pages]]
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+        def write(temporary: Path) -> None:
+            command = ["create", "--output", str(temporary), "--pages", str(listing)]
+            command += ["--copy-pages", "--title", "APOD: the mirror's raw captures"]
+            with contextlib.redirect_stdout(io.StringIO()) as said:
+                status = py_wacz([*command, *map(str, paths)])
+            if status:
+                raise ApodError(f"py-wacz could not write {out}: {said.getvalue().strip()}")
+
+        archive.replace_atomic(out, write)
+    print(
+        f"{out}: {len(paths)} WARC files, {len(pages)} day pages, {out.stat().st_size:,} bytes",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def day_pages(directory: Path, paths: list[Path], damaged: list[str]) -> list[dict[str, str]]:
+    """One page entry per day a capture's address names (a classic page, an API day), from
+    its newest capture: address, WARC-Date, and the date and title of the day's file."""
+    newest: dict[str, tuple[str, str]] = {}  # ISO date -> (address, WARC-Date)
+    for path in paths:
+        for _, record in warc.records_of(path, damaged):
+            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            day = None if is_listing(url) else day_in_name(url)
+            if day is not None and record.http_headers.get_statuscode() == "200":
+                newest[day.isoformat()] = (url, record.rec_headers.get_header("WARC-Date"))
+    return [
+        {"id": day, "url": url, "ts": ts, "title": _title(directory, day)}
+        for day, (url, ts) in sorted(newest.items())
+    ]
+
+
+def _title(directory: Path, day: str) -> str:
+    """'YYYY-MM-DD: the day's title', from its file; the date alone without one."""
+    path = archive.day_path(directory, dt.date.fromisoformat(day))
+    try:
+        metadata, _ = archive.read_front_matter(archive.read_text(path))
+    except (ApodError, OSError):
+        return day
+    title = metadata.get("title")
+    return f"{day}: {title}" if isinstance(title, str) and title else day
