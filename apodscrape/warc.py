@@ -305,18 +305,24 @@ def _captures_of(
         yield Capture(url, body, offset, date)
 
 
-def records_of(path: Path, damaged: list[str] | None = None) -> Iterator[tuple[int, Any]]:
+def records_of(
+    path: Path, damaged: list[str] | None = None, check_digests: bool = False
+) -> Iterator[tuple[int, Any]]:
     """Every record of one WARC file that can be read (a warcio ArcWarcRecord, its content
-    not read yet), with its offset; the damaged ones are named in `damaged` (else logged)."""
+    not read yet), with its offset; the damaged ones are named in `damaged` (else logged).
+    With `check_digests`, reading a record's content checks its digests (its
+    digest_checker tells)."""
     loader = ArcWarcRecordLoader()
     for offset, member in _members(path, damaged):
+        stream = BufferedReader(BytesIO(member))
         try:
-            yield (
-                offset,
-                loader.parse_record_stream(BufferedReader(BytesIO(member)), known_format="warc"),
+            record = loader.parse_record_stream(
+                stream, known_format="warc", check_digests=check_digests
             )
         except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
             _report(f"{path.name}: the record at byte {offset} cannot be read as WARC", damaged)
+            continue
+        yield offset, record
 
 
 _GZIP_MAGIC = b"\x1f\x8b\x08"

@@ -1,4 +1,9 @@
-"""check DIR: every file of an archive against FORMAT.md, one line a problem."""
+"""check DIR: every file of an archive against FORMAT.md, one line a problem.
+
+check DIR --captures: the fixity of its raw captures instead (apodscrape.fixity): every
+record of DIR/warc/*.warc.gz (or of DIR's own) and every entry of each WACZ file in DIR
+(or DIR itself, a .wacz file) still hold the bytes they were written with.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from .. import archive, days
+from .. import archive, days, fixity
 from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
@@ -22,9 +27,16 @@ BOM = "\ufeff"
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
+    parser.add_argument(
+        "--captures",
+        action="store_true",
+        help="check the digests of the raw captures (WARC records, WACZ entries) instead",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.captures:
+        return _check_captures(Path(args.directory))
     paths = [path for path in archive.entries(args.directory) if archive.is_day_entry(path)]
     count = 0
     for path in paths:
@@ -33,6 +45,28 @@ def run(args: argparse.Namespace) -> int:
             count += 1
     print(f"{_count(len(paths), 'file')}, {_count(count, 'problem')}")
     return 1 if count else 0
+
+
+def _check_captures(target: Path) -> int:
+    checked = fixity.Checked()
+    if target.suffix == ".wacz" and target.is_file():
+        found = list(fixity.check_wacz(target, checked))
+    elif target.is_dir():
+        captures = archive.warc_dir(target) if archive.warc_dir(target).is_dir() else target
+        found = list(fixity.check_warcs(captures, checked))
+        for wacz in sorted(target.glob("*.wacz")):
+            found += fixity.check_wacz(wacz, checked)
+    else:
+        raise ApodError(f"{target}: no such directory or .wacz file")
+    if not checked.files:
+        raise ApodError(f"no captures at {target} (no .warc.gz in {target}/warc, no .wacz)")
+    for problem in found:
+        print(problem)
+    print(
+        f"{_count(checked.files, 'file')} of captures, {_count(checked.records, 'record')}"
+        f" and entries, {_count(len(found), 'problem')}"
+    )
+    return 1 if found else 0
 
 
 def problems(path: Path) -> list[str]:
