@@ -470,3 +470,50 @@ def test_a_media_folder_that_is_a_file_is_one_line(site: SiteSim, tmp_path: Path
     assert run.stderr.splitlines() == [
         f"error: cannot keep media in {tmp_path / 'media'}: Not a directory ({tmp_path / 'media'})"
     ], run.stderr
+
+
+@pytest.fixture
+def one_day_archive(site: SiteSim, tmp_path: Path) -> Path:
+    site.publish(DAY, kind="image", slug="sky")
+    page = parse_page(site.classic_page(DAY).body, "https://apod.nasa.gov/apod/ap250105.html")
+    archive.store(tmp_path / "archive", page)
+    return tmp_path / "archive"
+
+
+@pytest.mark.parametrize("folder", ["search", "calendar"])
+def test_a_site_folder_that_is_a_symlink_is_not_written_or_swept_through(
+    one_day_archive: Path, tmp_path: Path, victim: Path, folder: str
+) -> None:
+    (victim.parent / "ca9901.html").write_text("someone else's\n")  # swept if followed
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / folder).symlink_to(victim.parent, target_is_directory=True)
+    run = _tool("site", str(one_day_archive), str(www), "--full", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in victim.parent.iterdir()) == ["ca9901.html", "secret.key"]
+    assert not (www / folder).is_symlink() and (www / folder).is_dir()
+
+
+def test_an_archive_media_file_that_links_elsewhere_is_not_published(
+    one_day_archive: Path, tmp_path: Path, victim: Path
+) -> None:
+    media = one_day_archive / "media" / "ap250105"
+    media.mkdir(parents=True)
+    (media / "sky_big.jpg").symlink_to(victim)
+    www = tmp_path / "www"
+    run = _tool("site", str(one_day_archive), str(www), "--quiet")
+    assert run.returncode == 0, run.stderr
+    published = [p for p in (www / "media").rglob("*")] if (www / "media").exists() else []
+    assert not [p for p in published if p.is_file() and p.read_bytes() == victim.read_bytes()]
+
+
+def test_a_day_file_that_links_elsewhere_is_reported_and_not_shown(
+    one_day_archive: Path, tmp_path: Path, victim: Path
+) -> None:
+    (one_day_archive / "ap250104.txt").symlink_to(victim)
+    check = _tool("check", str(one_day_archive))
+    assert check.returncode == 1
+    assert f"{one_day_archive / 'ap250104.txt'}: a symlink (to {victim})" in check.stdout
+    run = _tool("site", str(one_day_archive), str(tmp_path / "www"), "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert not (tmp_path / "www" / "ap250104.html").exists()

@@ -152,9 +152,14 @@ def records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
 
 
 def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path]]:
-    """The day files of an archive directory with their days, oldest first."""
+    """The day files of an archive directory with their days, oldest first. A symlink is
+    none (a file the archive did not make: `check` reports it)."""
     found = ((day_of_name(entry.name), entry) for entry in entries(directory))
-    return sorted((day, entry) for day, entry in found if day is not None and entry.is_file())
+    return sorted(
+        (day, entry)
+        for day, entry in found
+        if day is not None and entry.is_file() and not entry.is_symlink()
+    )
 
 
 def entries(directory: str | os.PathLike[str]) -> list[Path]:

@@ -25,7 +25,7 @@ from ..record import IMAGE
 from . import calendar, feed, search, thumbs
 from .addresses import ARCHIVE, CALENDARS, INDEX, RANDOM, SEARCH, Listed, linked_days
 from .manifest import Manifest, fingerprint, generator
-from .media import MEDIA_DIR, downloads, media_of
+from .media import MEDIA_DIR, downloads, media_of, own_folder
 from .pages import DayPage, Pages
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ def build(
     if not records:
         raise ApodError(f"{archive}: no day files (apYYMMDD.txt) to build a site from")
     out.mkdir(parents=True, exist_ok=True)
+    for folder in ("calendar", search.DIRNAME, f"{search.DIRNAME}/{search.TEXT_DIR}",
+                   thumbs.DIRNAME, MEDIA_DIR):  # fmt: skip
+        own_folder(out / folder)
     listed = [Listed(r["date"], stem(r["date"]), r["title"] or "") for r in records]
     present = {day.stem for day in listed}
     inputs, sources = _day_pages(records, listed, archive, present)

@@ -37,6 +37,7 @@ class Media:
             return
         source = Path(self.local)
         target = out / unquote(self.src)
+        own_folder(target.parent)
         if target.exists() and target.samefile(source):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +48,13 @@ class Media:
             target.symlink_to(source.resolve())
 
 
+def own_folder(path: Path) -> None:
+    """A folder the site writes into: a symlink in its place (not the site's: it makes
+    none) is removed, so that nothing is written, or swept, through it."""
+    if path.is_symlink():
+        path.unlink()
+
+
 def downloads(archive: Path) -> dict[str, list[str]]:
     """The files `-a media=1` stored, by day: {apYYMMDD: [file names, sorted]}."""
     found: dict[str, list[str]] = {}
@@ -55,9 +63,13 @@ def downloads(archive: Path) -> dict[str, list[str]]:
     except OSError:
         return found
     for folder in folders:
-        if folder.is_dir():
+        if folder.is_dir(follow_symlinks=False):  # a symlink is no download: someone else's
             with os.scandir(folder.path) as files:
-                names = [f.name for f in files if f.is_file() and not f.name.startswith(".")]
+                names = [
+                    f.name
+                    for f in files
+                    if f.is_file(follow_symlinks=False) and not f.name.startswith(".")
+                ]
             if names:
                 found[folder.name] = sorted(names)
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ def _check_captures(target: Path) -> int:
 
 def problems(path: Path) -> list[str]:
     """What is wrong with one entry of an archive directory, each as a short phrase."""
+    if path.is_symlink():
+        return [f"a symlink (to {os.readlink(path)}), not a file the archive made"]
     if TEMPORARY.fullmatch(path.name):
         return ["temporary file left by an interrupted write"]
     day = day_of_name(path.name)
