@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import json
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -517,3 +519,40 @@ def test_a_day_file_that_links_elsewhere_is_reported_and_not_shown(
     run = _tool("site", str(one_day_archive), str(tmp_path / "www"), "--quiet")
     assert run.returncode == 0, run.stderr
     assert not (tmp_path / "www" / "ap250104.html").exists()
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def test_a_connection_dropped_once_and_retried_is_silent(site: SiteSim, tmp_path: Path) -> None:
+    site.publish(DAY)
+    body = site.classic_page(DAY).body
+    site.answers(PAGE, Answer(200, body, sent=len(body) // 2), Answer(200, body))
+    run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
+                       LOG_LEVEL="WARNING")  # fmt: skip
+    assert (run.returncode, run.stderr) == (0, "")
+    assert day_files(tmp_path) == ["ap250105.txt"]
+    assert len(site.requested(PAGE)) == 2  # it was cut short, and asked again
+
+
+def test_a_killed_exports_leftovers_are_removed(one_day_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "apod.jsonl"
+    writer = subprocess.Popen(  # an export killed while writing its temporary
+        [sys.executable, "-c", "import time; from pathlib import Path; from apodscrape import "
+         f"archive; archive.write_chunks_atomic(Path({str(out)!r}), "
+         "(print('writing', flush=True) or time.sleep(60) or b'' for _ in range(2)))"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    killed = list(tmp_path.glob(".apod.jsonl.*.tmp"))
+    assert len(killed) == 1
+    live = tmp_path / ".apod.jsonl.0123abcd.tmp"  # another export, still writing
+    live.write_bytes(b"")
+    with live.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        run = _tool("export", str(one_day_archive), str(out))
+        assert run.returncode == 0, run.stderr
+        assert list(tmp_path.glob(".apod.jsonl.*.tmp")) == [live]
+    assert len(out.read_text().splitlines()) == 1

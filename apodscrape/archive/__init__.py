@@ -33,7 +33,14 @@ from .dayfile import (
     store,
     warc_dir,
 )
-from .files import read_own, replace_atomic, write_atomic, write_chunks_atomic, write_if_changed
+from .files import (
+    read_own,
+    remove_leftovers,
+    replace_atomic,
+    write_atomic,
+    write_chunks_atomic,
+    write_if_changed,
+)
 from .leftovers import TEMPORARY, remove_stale_temporaries
 from .lock import LOCK_NAME, lock
 from .state import STATE_NAME, State, read_state, write_state
@@ -67,6 +74,7 @@ __all__ = [
     "read_state",
     "read_text",
     "records",
+    "remove_leftovers",
     "remove_stale_temporaries",
     "render",
     "replace_atomic",

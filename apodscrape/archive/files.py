@@ -4,6 +4,8 @@ rename. A symlink in the file's place is replaced by the rename, never written t
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import os
 import secrets
 import stat
@@ -70,13 +72,36 @@ def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
             flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
-            os.close(os.open(temporary, flags, 0o666))
+            held = os.open(temporary, flags, 0o666)
             break
         except FileExistsError:
             continue
     try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # in use: remove_leftovers passes it over
         write(temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(held)
+
+
+def remove_leftovers(path: Path) -> int:
+    """Remove the temporaries that killed writes of `path` left beside it (`.NAME.*.tmp`
+    that no writer holds); how many there were."""
+    removed = 0
+    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            fd = os.open(temporary, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a write under way
+        finally:
+            os.close(fd)
+        temporary.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
     # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
     # raw captures, when the archive has them.
+    for target in (out, _beside(out, ".md"), _beside(out, ".schema.json")):
+        archive.remove_leftovers(target)  # of an export that was killed while writing
     summary = dataset.Summary()
     damaged: list[str] = []  # capture records that could not be read: their facts are lost
     try:
