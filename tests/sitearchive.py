@@ -3,9 +3,12 @@ between days, and a day whose every field tries to smuggle in a script."""
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import zlib
 from pathlib import Path
+
+from apodscrape import catalog
 
 from .archives import a_day, write_days
 
@@ -131,3 +134,15 @@ def rich_archive(directory: Path) -> Path:
         stored.mkdir(parents=True)
         (stored / f"comet{n}.png").write_bytes(png(400, 300))
     return directory
+
+
+def describe(archive: Path, alts: dict[str, str | None]) -> None:
+    """The archive's catalog, built from its day files, with these days' descriptions of
+    their pictures (as the pages' alt text gives them)."""
+    db = catalog.open_catalog(archive)
+    with contextlib.closing(db):
+        catalog.build(db, archive)
+        with catalog.transaction(db):
+            db.executemany("UPDATE days SET alt = ? WHERE date = ?", [
+                (alt, date) for date, alt in alts.items()
+            ])  # fmt: skip

@@ -25,7 +25,7 @@ import pytest
 from apodscrape.days import PUBLISHING_ZONE
 from apodscrape.site.build import build
 
-from .sitearchive import DAYS, PWNED, RARE_WORD, rich_archive, small_archive
+from .sitearchive import DAYS, PWNED, RARE_WORD, describe, rich_archive, small_archive
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium: pip install -e '.[test]'")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -33,6 +33,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 WAIT = 15  # seconds for a page or a search to finish
+DESCRIBED = "A comet's long blue tail above a hill at dusk"  # ap240101's page's own alt
 _DAY_PAGE = re.compile(r"/(ap\d{6})\.html$")
 
 
@@ -87,7 +88,9 @@ def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site with more days, pictures downloaded for some: the small one and January 2024."""
     root = tmp_path_factory.mktemp("rich")
     out = root / "site"
-    build(rich_archive(root / "archive"), out)
+    archive = rich_archive(root / "archive")
+    describe(archive, {"2024-01-01": DESCRIBED})
+    build(archive, out)
     return out
 
 
@@ -505,6 +508,17 @@ def test_a_list_without_local_media_shows_no_picture(browser, server) -> None:
     assert pictured.get_attribute("src") == f"{server}/thumbs/ap250105.jpg"
     assert len(browser.find_elements(By.CSS_SELECTOR, "main img")) == 1
     assert all("/media/" not in a and "nasa.gov" not in a for a in requested(browser))
+
+
+def test_a_picture_is_described_by_its_page(browser, rich_server) -> None:
+    visit(browser, f"{rich_server}/ap240101.html")
+    picture = browser.find_element(By.CSS_SELECTOR, "#media img")
+    assert picture.get_attribute("alt") == DESCRIBED
+    assert picture.get_attribute("src") == f"{rich_server}/media/ap240101/comet1.png"
+    assert browser.execute_script("return arguments[0].naturalWidth", picture) == 400
+    visit(browser, f"{rich_server}/ap240102.html")  # no description: the title
+    alt = browser.find_element(By.CSS_SELECTOR, "#media img").get_attribute("alt")
+    assert alt == "Comet Number 2"
 
 
 def test_the_error_check_sees_script_errors_and_missing_local_files(browser, tmp_path) -> None:

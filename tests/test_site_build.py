@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from PIL import Image
 
+from apodscrape import catalog
 from apodscrape.site import build as site_build
 from apodscrape.site.build import build
 from apodscrape.site.manifest import NAME as MANIFEST
@@ -25,7 +26,16 @@ from apodscrape.site.search import Index, ordinal
 
 from .archives import a_day, write_days
 from .conftest import ROOT
-from .sitearchive import DAYS, PWNED, RARE_WORD, RICH_DAYS, png, rich_archive, small_archive
+from .sitearchive import (
+    DAYS,
+    PWNED,
+    RARE_WORD,
+    RICH_DAYS,
+    describe,
+    png,
+    rich_archive,
+    small_archive,
+)
 from .test_cli import apodscrape
 
 
@@ -201,6 +211,34 @@ def test_a_run_that_changes_nothing_leaves_the_feeds_alone(archive: Path, out: P
     write_days(archive, [a_day("2025-01-08", title="A New Day")])
     build(archive, out)
     assert feedparser.parse((out / "rss.xml").read_bytes()).entries[0].title == "A New Day"
+
+
+# --- alt text ---------------------------------------------------------------------------------
+
+
+def test_a_picture_is_described_by_its_page_else_by_its_title(archive: Path, out: Path) -> None:
+    assert page(out, "ap250102.html").cssselect("#media img")[0].get("alt") == "A Nebula Nearby"
+    describe(archive, {"2025-01-02": "A red cloud of glowing hydrogen <b>gas</b>"})
+    report = build(archive, out)
+    assert report.rendered == ["ap250102"]  # a new description: its page anew
+    shown = page(out, "ap250102.html").cssselect("#media img")[0]
+    assert shown.get("alt") == "A red cloud of glowing hydrogen <b>gas</b>"  # text, escaped
+    assert page(out, "ap250105.html").cssselect("#media img")[0].get("alt") == (
+        "A Downloaded Picture"
+    )
+    described = [e for e in feedparser.parse(out / "atom.xml").entries if e.link == "ap250102.html"]
+    img = lxml.html.fromstring(entry_html(described[0])).cssselect("img")[0]
+    assert img.get("alt") == "A red cloud of glowing hydrogen <b>gas</b>"
+
+
+def test_an_unusable_catalog_leaves_the_titles(
+    archive: Path, out: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (archive / catalog.CATALOG_NAME).write_bytes(b"not a database, not at all" * 100)
+    report = build(archive, out)
+    assert report.rendered == []
+    assert page(out, "ap250102.html").cssselect("#media img")[0].get("alt") == "A Nebula Nearby"
+    assert "described by their titles" in caplog.text
 
 
 # --- thumbnails ---------------------------------------------------------------------------------

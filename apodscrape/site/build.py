@@ -3,6 +3,7 @@ core when there are many), then the lists, the calendars and the search index.""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -18,7 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .. import ApodError, load
+from .. import ApodError, catalog, load
 from ..archive import write_atomic, write_if_changed
 from ..days import day_in_name, stem
 from ..record import IMAGE
@@ -122,6 +123,21 @@ def build(
     return report
 
 
+def _alts(archive: Path) -> dict[dt.date, str]:
+    """The pages' own descriptions of their pictures, which the day files do not hold: from
+    the archive's catalog (ARCHIVE/catalog.sqlite), none without one."""
+    if not catalog.catalog_path(archive).is_file():
+        return {}
+    try:
+        db = catalog.open_readonly(archive)
+    except catalog.CatalogError as error:
+        logger.warning("%s; the pictures are described by their titles", error)
+        return {}
+    with contextlib.closing(db):
+        rows = db.execute("SELECT date, alt FROM days WHERE alt IS NOT NULL AND alt != ''")
+        return {dt.date.fromisoformat(date): alt for date, alt in rows}
+
+
 def _cores() -> int:
     return os.cpu_count() or 1
 
@@ -131,6 +147,7 @@ def _day_pages(
 ) -> tuple[list[DayPage], list[thumbs.Source]]:
     """Each day's page, and the local pictures there are to make thumbnails of."""
     stored = downloads(archive)
+    alts = _alts(archive)
     sources = []
     by_date: dict[tuple[int, int], list[str]] = {}
     for day in listed:
@@ -156,7 +173,7 @@ def _day_pages(
                 previous=listed[index - 1].stem if index else None,
                 next=listed[index + 1].stem if index + 1 < len(listed) else None,
                 linked=tuple(sorted(linked)),
-                alt=day.title,
+                alt=record.get("alt") or alts.get(day.date) or day.title,
                 same_day=tuple(by_date[(day.date.month, day.date.day)]),
             )
         )
