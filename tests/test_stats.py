@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from apodscrape.dataset import ranges
 from apodscrape.record import derived
+from apodscrape.tools.stats import chart
 
 from .archives import a_day, write_days
 from .conftest import ROOT
@@ -114,6 +116,25 @@ def test_plot(archive: Path, tmp_path: Path) -> None:
     assert png.startswith(PNG_SIGNATURE)
     width, height = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
     assert (width, height) == (1000, 500)
+
+
+def test_the_plots_legend_covers_no_bar_and_no_bar_touches_the_frame() -> None:
+    years = {year: Counter({"image": 300 + year % 7, "video": 40, "other": 5})
+             for year in range(1995, 2027)}  # fmt: skip
+    years[1995] = Counter({"image": 190})  # a short first year
+    figure = chart(years)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend = figure.legends[0].get_window_extent(renderer)
+    axes = figure.axes[0]
+    frame = axes.get_window_extent(renderer)
+    bars = [bar.get_window_extent(renderer) for bar in axes.patches if bar.get_height() > 0]
+    assert len(bars) == 31 * 3 + 1
+    assert not any(legend.overlaps(bar) for bar in bars)
+    assert not legend.overlaps(axes.title.get_window_extent(renderer))
+    for bar in bars:  # inside the frame, a few pixels from its edges
+        assert frame.x0 + 3 < bar.x0 and bar.x1 < frame.x1 - 3 and bar.y1 < frame.y1 - 3
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["image", "video", "other"]
 
 
 def test_plot_without_matplotlib(archive: Path, tmp_path: Path) -> None:

@@ -6,12 +6,15 @@ import argparse
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import dataset
 from ..dataset import missing, ranges
 from ..errors import ApodError
 from ..record import IMAGE, OTHER, VIDEO
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
 
@@ -71,6 +74,16 @@ def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
 
 def plot(years: dict[int, Counter[str]], path: Path) -> None:
     """Days per year by media type as a stacked bar chart, drawn with matplotlib's Agg."""
+    figure = chart(years)
+    try:
+        figure.savefig(path)
+    except (OSError, ValueError) as error:
+        raise ApodError(f"cannot write {path}: {error}") from None
+
+
+def chart(years: dict[int, Counter[str]]) -> Figure:
+    """The chart of `plot`: the legend right of the frame (inside, it covered the first
+    years' bars), and room between the bars and the frame."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -83,15 +96,14 @@ def plot(years: dict[int, Counter[str]], path: Path) -> None:
     bottom = [0] * len(years)
     for kind in MEDIA_TYPES:
         heights = [counts[kind] for counts in years.values()]
-        axes.bar(list(years), heights, bottom=bottom, label=kind)
+        axes.bar(list(years), heights, bottom=bottom, label=kind, width=0.8)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(min(years, default=0) - 1, max(years, default=0) + 1)
+    axes.set_ylim(0, max(bottom, default=0) * 1.08 or 1)
     axes.set(xlabel="year", ylabel="days", title="APOD days per year by media type")
-    axes.legend()
-    try:
-        figure.savefig(path)
-    except (OSError, ValueError) as error:
-        raise ApodError(f"cannot write {path}: {error}") from None
+    figure.legend(loc="outside right upper")
+    return figure
 
 
 def _row(label: object, counts: Iterable[object], total: object) -> str:
