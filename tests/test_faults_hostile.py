@@ -17,6 +17,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
-from .conftest import ROOT, day_files, scrapy_crawl
+from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
 
 DAY = dt.date(2025, 1, 5)
 NEXT = DAY + dt.timedelta(days=1)
@@ -298,6 +299,31 @@ def test_a_full_disk_leaves_no_half_record_in_the_middle(
     assert damaged == []
 
 
+def test_a_full_captures_disk_mid_run_costs_one_capture_and_says_so(
+    site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = warc._write_all
+    calls = 0
+
+    def full_once(file, data):  # the third capture: half of it written, then ENOSPC
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            file.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(file, data)
+
+    monkeypatch.setattr(warc, "_write_all", full_once)
+    days = [DAY - dt.timedelta(days=n) for n in range(8)]
+    site.publish(*days)
+    out = tmp_path / "out"
+    result = crawl(site, out, source="classic", start=str(days[-1]), end=str(DAY))
+    assert (result.stats["apod/written"], result.stats["apod/capture_failed"]) == (8, 1)
+    damaged: list[str] = []
+    assert len(list(warc.captures(archive.warc_dir(out), damaged))) == 7
+    assert damaged == []
+
+
 # --- someone else's files: never written or published through a symlink -------------------
 
 
@@ -556,3 +582,29 @@ def test_a_killed_exports_leftovers_are_removed(one_day_archive: Path, tmp_path:
         assert run.returncode == 0, run.stderr
         assert list(tmp_path.glob(".apod.jsonl.*.tmp")) == [live]
     assert len(out.read_text().splitlines()) == 1
+
+
+# --- hangs ----------------------------------------------------------------------------------
+
+
+def test_a_stuck_server_is_no_hang_that_two_sigterms_cannot_end(site: SiteSim, tmp_path) -> None:
+    # Without a worker pool no other process can stop under a run: what can still stall is
+    # a server that never answers. The first SIGTERM waits for what is under way, the second
+    # ends the run; its hold on the archive ends with it.
+    site.publish(DAY)
+    site.answers(PAGE, Answer(200, site.classic_page(DAY).body, delay=300))
+    process = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
+                                 DOWNLOAD_TIMEOUT=600)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not site.requested(PAGE) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    time.sleep(1)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert time.monotonic() - sent < 20
+    assert process.returncode != 0
+    with archive.lock(tmp_path):  # not held by the run that was ended
+        pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,10 +22,13 @@ from scrapy.exceptions import (
     NotConfigured,
 )
 from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 
 from ..archive import warc_dir
 from ..record import Day, Facts
 from ..warc import CaptureKey, CaptureWriter, body_key, capture_key, facts_of, keep_run_facts
+
+logger = logging.getLogger(__name__)
 
 
 class AllowedHostsMiddleware:
@@ -111,8 +115,9 @@ class CaptureMiddleware:
     (warc.keep_run_facts), from the days this run's items were parsed from: the first export
     after a crawl parses nothing."""
 
-    def __init__(self, writer: CaptureWriter) -> None:
+    def __init__(self, writer: CaptureWriter, stats: StatsCollector) -> None:
         self.writer = writer
+        self.stats = stats
         # the Facts of each scraped day, by the capture it was parsed from (warc.capture_key)
         self.seen: dict[CaptureKey, dict[str, Facts]] = {}
         self.written: list[CaptureKey] = []  # each capture's, in the order written
@@ -124,7 +129,7 @@ class CaptureMiddleware:
             raise NotConfigured
         directory = settings.get("APOD_WARC_DIR") or warc_dir(settings["APOD_OUTPUT_DIR"])
         revisits = settings.getbool("APOD_WARC_REVISITS")
-        middleware = cls(CaptureWriter(Path(directory), revisits))
+        middleware = cls(CaptureWriter(Path(directory), revisits), crawler.stats)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -136,8 +141,13 @@ class CaptureMiddleware:
                 for name, values in response.headers.items()
                 for value in values
             ]
-            self.writer.write(response.url, response.status, headers, response.body)
-            self.written.append(body_key(response.url, response.body))
+            try:
+                self.writer.write(response.url, response.status, headers, response.body)
+            except OSError as error:  # a full disk: the day goes on, without its capture
+                self.stats.inc_value("apod/capture_failed")
+                logger.warning("%s: not kept in the captures: %s", response.url, error.strerror)
+            else:
+                self.written.append(body_key(response.url, response.body))
         return response
 
     def item_scraped(self, item: object) -> None:
