@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh machine; each does its own set-up:
 #   make crawl START=2025-01-01 [END=2025-01-31]   mirror days into output/
 #   make test                                      lint and run every test
+#   make quick                                     lint and the tests not marked slow
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test install install-test clean
+.PHONY: crawl test quick install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,11 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+quick: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

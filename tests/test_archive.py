@@ -14,6 +14,9 @@ from apodscrape.audit import Audit
 from apodscrape.days import canonical_url, day_in_name
 from apodscrape.tools import audit
 
+# Every test here reads the whole archive (9,702 pages): `make quick` leaves them out.
+pytestmark = pytest.mark.slow
+
 ARCHIVE = Path("archive") / "pages-2026-01.tar.xz"
 # Pages the audit flags that were reviewed and accepted: name -> (rule, reason).
 # None today: every page of the archive passes every rule (see tests/golden/archive/REVIEW.md).

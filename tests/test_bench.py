@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import run
 
 from .conftest import ROOT
@@ -42,6 +44,7 @@ def test_table_lines_up_its_columns(capsys) -> None:
     assert lines[3].rstrip() == "2  x           y"
 
 
+@pytest.mark.slow
 def test_a_quick_run_of_every_row_prints_the_table(corpus: Path) -> None:
     command = [sys.executable, "-m", "bench.run", "--quick"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -270,6 +270,7 @@ def assert_every_file_complete(output: Path) -> None:
 MARCH = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(30)]
 
 
+@pytest.mark.slow
 def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
@@ -288,6 +289,7 @@ def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_pat
     assert list(output.glob(".ap*.tmp")) == []
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
     serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
@@ -302,6 +304,7 @@ def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
     assert_every_file_complete(output)
 
 
+@pytest.mark.slow
 def test_persistent_server_errors_exit_non_zero_without_a_file(site, tmp_path) -> None:
     site.page(page_path(JAN[0]), b"down", status=503)
     arguments = ("-a", f"dates={JAN[0]}", "-a", "source=classic")
@@ -312,6 +315,7 @@ def test_persistent_server_errors_exit_non_zero_without_a_file(site, tmp_path) -
     assert "1 failed" in process.stderr.read()
 
 
+@pytest.mark.slow
 def test_truncated_body_is_not_written_by_scrapy_crawl(site, tmp_path) -> None:
     body = classic_page(JAN[0], title="Cut short").body
     site.routes[page_path(JAN[0])] = Answer(body=body, sent=100)

@@ -256,6 +256,7 @@ def test_a_good_run_is_silent_at_warning(site: SiteSim, tmp_path: Path) -> None:
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_archive_exits_at_once(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY)
     site.answers(PAGE, Answer(200, site.classic_page(DAY).body, delay=4))
@@ -272,6 +273,7 @@ def test_a_second_run_on_the_archive_exits_at_once(site: SiteSim, tmp_path: Path
     assert day_files(tmp_path) == ["ap250105.txt"]
 
 
+@pytest.mark.slow
 def test_sigterm_ends_a_retry_after_wait_at_once(site: SiteSim, tmp_path: Path) -> None:
     site.answers(PAGE, Answer(503, b"busy", {"Retry-After": "300"}))
     process = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic")
@@ -286,6 +288,7 @@ def test_sigterm_ends_a_retry_after_wait_at_once(site: SiteSim, tmp_path: Path) 
     assert process.returncode == 1
 
 
+@pytest.mark.slow
 def test_an_unreachable_site_fails_fast_in_one_line_a_day(tmp_path: Path) -> None:
     dead = "http://127.0.0.1:9/"  # the discard port: connections are refused
     site = SiteSim(days=())

@@ -76,6 +76,7 @@ def _pages(corpus: Path) -> dict[str, bytes]:
     return pages
 
 
+@pytest.mark.slow
 def test_a_cut_off_page_is_never_a_shorter_day(corpus: Path) -> None:
     """Cut anywhere, a page is refused as truncated, or (cut past its explanation) gives
     the very day the whole page gives: never a day with less in it."""

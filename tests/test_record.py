@@ -95,6 +95,7 @@ def exported(site: SiteSim, spec: Path, tmp_path: Path):
     return run
 
 
+@pytest.mark.slow
 def test_jsonl_feed_has_every_field_in_order(exported) -> None:
     out, body = exported("apod.jsonl")
     (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -111,6 +112,7 @@ def test_jsonl_feed_has_every_field_in_order(exported) -> None:
     assert record["explanationText"].startswith("Have you ever seen a rocket launch -- from space?")
 
 
+@pytest.mark.slow
 def test_csv_feed_reads_back(exported) -> None:
     out, _ = exported("apod.csv")
     with out.open(newline="", encoding="utf-8") as file:

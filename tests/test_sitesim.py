@@ -130,6 +130,7 @@ def test_2025_pages_show_videos_in_video_source() -> None:
     assert "<video" in text and '<source src="image/25' in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", ["classic", "science"])
 def test_generated_days_read_as_the_simulator_says(form: str) -> None:
     # every 29th day of the archive: all eras, media kinds and encodings
@@ -372,6 +373,7 @@ def test_moved_crawl_of_a_month_of_1996_and_of_2026_writes_each_day(moved, crawl
     assert result.stats["apod/written"] == 62
 
 
+@pytest.mark.slow
 def test_classic_crawl_across_every_era_writes_each_day(classic, crawl, tmp_path) -> None:
     days = sitesim.archive_days(END)[::97]  # 119 days, 1995 to 2026
     result = crawl(classic, dates=",".join(map(str, days)), source="classic")

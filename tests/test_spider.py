@@ -170,6 +170,7 @@ def test_politeness_and_quiet_defaults() -> None:
 # --- `scrapy crawl` in a subprocess -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_writes_the_documented_example(site, spec, tmp_path) -> None:
     site.page("/apod/ap250105.html", (spec / "ap250105.reconstructed.html").read_bytes())
     run = scrapy_crawl(site, tmp_path, "-a", "dates=2025-01-05")

@@ -107,6 +107,7 @@ def test_copyright_is_read_from_the_credit(credit: list[str], asserted: bool) ->
     assert derived(credit, "").copyright is asserted
 
 
+@pytest.mark.slow
 def test_plot(archive: Path, tmp_path: Path) -> None:
     picture = tmp_path / "days.png"
     run = apodscrape("stats", str(archive), "--plot", str(picture))
@@ -145,6 +146,7 @@ def test_plot_without_matplotlib(archive: Path, tmp_path: Path) -> None:
     assert not picture.exists()
 
 
+@pytest.mark.slow
 def test_plot_where_it_cannot_be_written(archive: Path, tmp_path: Path) -> None:
     picture = tmp_path / "missing" / "days.png"
     run = apodscrape("stats", str(archive), "--plot", str(picture))
