@@ -20,7 +20,16 @@ from .errors import ArgumentError
 
 AUTO, CLASSIC, SCIENCE = "auto", "classic", "science"
 SOURCES = (AUTO, CLASSIC, SCIENCE)
-ARGUMENTS = ("start", "end", "dates", "source", "refresh", "media")
+# The spider's arguments (`-a name=value`), each with its value's form and what it does:
+# the one list that the checks, `scrapy crawl apod -h` and `apodscrape crawl -h` read.
+ARGUMENTS = {
+    "start": ("DATE", "first day, ISO date (2025-01-01), not before 1995-06-16"),
+    "end": ("DATE", "last day, ISO date; default: today in US Eastern time"),
+    "dates": ("DATE,...", "comma-separated ISO dates, instead of start/end"),
+    "source": ("SOURCE", "auto (default), classic or science: where days are read from"),
+    "refresh": ("N|all", "days fetched again though archived: the N newest asked (default 3)"),
+    "media": ("0|1", "1 downloads each day's media too; 0 (default) does not"),
+}
 # APOD corrects recent pages: by default an incremental run fetches again the 3 newest days.
 DEFAULT_REFRESH = 3
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")

@@ -10,7 +10,7 @@ from scrapy.commands import crawl
 
 from ... import archive
 from ...errors import ApodError
-from ...plan import parse_arguments, read_settings
+from ...plan import ARGUMENTS, parse_arguments, read_settings
 
 EXIT_INCOMPLETE = 1  # a day failed, or the run was interrupted: the next run completes it
 EXIT_BAD_ARGUMENTS = 2
@@ -19,9 +19,23 @@ EXIT_BAD_ARGUMENTS = 2
 class Command(crawl.Command):
     """Scrapy's crawl, plus: wrong spider arguments (a bad date) are one line on stderr and
     exit status 2, before anything starts; a run in which any day failed, or that was
-    interrupted, exits 1 (Scrapy itself exits 0 there)."""
+    interrupted, exits 1 (Scrapy itself exits 0 there). The spider's arguments are options
+    too (`--start DATE` is `-a start=DATE`), so that -h lists them."""
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        spider = parser.add_argument_group(
+            "Apod spider arguments", "each also as -a NAME=VALUE (-a start=2025-01-01)"
+        )
+        for name, (value, meaning) in ARGUMENTS.items():
+            spider.add_argument(f"--{name}", metavar=value, dest=f"apod_{name}", help=meaning)
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        opts.spargs += [
+            f"{name}={value}"
+            for name in ARGUMENTS
+            if (value := getattr(opts, f"apod_{name}", None)) is not None
+        ]
         super().process_options(args, opts)
         if len(args) != 1:
             return  # run() reports Scrapy's own usage error
