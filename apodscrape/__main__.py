@@ -1,5 +1,6 @@
-"""python -m apodscrape: the archive's tools that need no crawl.
+"""apodscrape (or python -m apodscrape): the crawl, and the archive's tools that need no crawl.
 
+crawl [--start DATE ...]   mirror days into the archive: `scrapy crawl apod`, from any folder
 convert PATH [--url URL]   the archive file of a saved day (classic page or API JSON)
 check DIR                  every file of an archive against FORMAT.md, one line a problem
 audit PATH... [--list]     saved classic day pages against a second reading, per year
@@ -35,12 +36,20 @@ TOOLS = {
 }
 
 
+CRAWL = "mirror days into the archive (the run of `scrapy crawl apod`, from any folder)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The `apodscrape` command; its exit status: 0 done, 1 bad input or an incomplete run,
+    2 a usage error (no command, an unknown option)."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(
-        prog="python -m apodscrape", description=__doc__.split("\n")[0]
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    if argv[:1] == ["crawl"]:  # the Scrapy layer, loaded only for a crawl; it parses the rest
+        from .crawl.cli import crawl
+
+        return crawl(argv[1:], prog=f"{_prog()} crawl")
+    parser = argparse.ArgumentParser(prog=_prog(), description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("crawl", help=CRAWL, add_help=False)  # listed here, run above
     asked = next((word for word in argv if not word.startswith("-")), None)
     for name, help in TOOLS.items():
         command = commands.add_parser(name, help=help, description=help)
@@ -61,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}", file=sys.stderr)
         return 1
+
+
+def _prog() -> str:
+    """`apodscrape` as the console script, `python -m apodscrape` as a module."""
+    name = os.path.basename(sys.argv[0])
+    return "python -m apodscrape" if name == "__main__.py" else name or "apodscrape"
 
 
 if __name__ == "__main__":
