@@ -30,6 +30,9 @@ ARGUMENTS = {
     "refresh": ("N|all", "days fetched again though archived: the N newest asked (default 3)"),
     "media": ("0|1", "1 downloads each day's media too; 0 (default) does not"),
 }
+# Scrapyd gives each job its id (and the project's version, when asked for one) as spider
+# arguments: taken, and not the run's business.
+SCRAPYD_ARGUMENTS = ("_job", "_version")
 # APOD corrects recent pages: by default an incremental run fetches again the 3 newest days.
 DEFAULT_REFRESH = 3
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -49,7 +52,7 @@ class Arguments:
 
 def parse_arguments(given: dict[str, Any], today: dt.date | None = None) -> Arguments:
     """The spider's arguments from `-a name=value`; ArgumentError for any wrong one."""
-    unknown = sorted(set(given) - set(ARGUMENTS))
+    unknown = sorted(set(given) - set(ARGUMENTS) - set(SCRAPYD_ARGUMENTS))
     if unknown:
         raise ArgumentError(
             f"-a {unknown[0]}=: no such argument (the apod spider takes {', '.join(ARGUMENTS)})"

@@ -52,6 +52,11 @@ def test_a_wrong_argument_is_one_line(given: dict[str, str], message: str) -> No
         parse_arguments(given, TODAY)
 
 
+def test_the_arguments_scrapyd_gives_every_job_are_taken_and_ignored() -> None:
+    given = {"_job": "6487ec79947edab326d6db28a2d86511", "_version": "r12", "dates": "2025-01-05"}
+    assert parse_arguments(given, TODAY) == parse_arguments({"dates": "2025-01-05"}, TODAY)
+
+
 def test_a_huge_refresh_window_asks_every_day_since_the_first() -> None:
     arguments = parse_arguments({"refresh": "99999999999999999999"}, TODAY)
     plan = make_plan(arguments, read_settings(GOOD_SETTINGS), {dt.date(2026, 11, 20)}, TODAY)
