@@ -363,6 +363,7 @@ def test_the_server_loads_no_crawl_framework() -> None:
     assert _loaded_frameworks(f"import apodscrape.api\n{code}") == []
 
 
+@pytest.mark.slow
 def test_a_cron_crawl_is_answered_by_the_next_request(site, crawl, tmp_path: Path) -> None:
     """A crawl of the simulator and the catalog's rebuild, while the server runs: the next
     answer has the new day, with no restart, and the answers kept before it (the newest day,

@@ -76,6 +76,7 @@ def assert_sound(answer: httpx.Response) -> None:
         assert "Traceback" not in body["msg"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(path=paths, query=queries, sent=headers, method=st.sampled_from(["GET", "HEAD", "POST"]))
 def test_any_request_gets_json_never_a_500(

@@ -108,7 +108,11 @@ def test_an_unknown_crawl_option_is_a_usage_error(elsewhere: Path) -> None:
 
 @pytest.mark.parametrize(
     "arguments",
-    [["--start", "2999-01-01"], ["-a", "start=2999-01-01"], ["-s", "APOD_SOURCE=web"]],
+    [
+        ["--start", "2999-01-01"],
+        pytest.param(["-a", "start=2999-01-01"], marks=pytest.mark.slow),
+        pytest.param(["-s", "APOD_SOURCE=web"], marks=pytest.mark.slow),
+    ],
 )
 def test_a_wrong_crawl_argument_is_scrapy_crawls_line_and_status(
     arguments: list[str], site: SiteSim, elsewhere: Path, tmp_path: Path

@@ -242,6 +242,7 @@ def test_a_plain_run_asks_again_a_day_that_failed(site, crawl, tmp_path) -> None
 # --- in a subprocess: exit status, locks, signals, quiet runs --------------------------------
 
 
+@pytest.mark.slow
 def test_a_failed_day_is_exit_status_1(site: SiteSim, tmp_path: Path) -> None:
     _classic_fails_api_has_none(site)
     run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}")
@@ -249,6 +250,7 @@ def test_a_failed_day_is_exit_status_1(site: SiteSim, tmp_path: Path) -> None:
     assert f"{DAY}: failed:" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_good_run_is_silent_at_warning(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY)
     run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",

@@ -32,6 +32,8 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+# A real browser takes seconds to start and to load pages: `make quick` leaves these out.
+pytestmark = pytest.mark.slow
 WAIT = 15  # seconds for a page or a search to finish
 DESCRIBED = "A comet's long blue tail above a hill at dusk"  # ap240101's page's own alt
 _DAY_PAGE = re.compile(r"/(ap\d{6})\.html$")

@@ -212,6 +212,7 @@ def test_bad_dates_exit_non_zero_with_one_line(site, tmp_path, arguments, messag
     assert list(tmp_path.iterdir()) == []  # no file, no capture
 
 
+@pytest.mark.slow
 def test_a_failed_day_makes_scrapy_crawl_exit_non_zero(site, tmp_path) -> None:
     serve_day(site, JAN_4, "Fourth")
     site.page("/apod/ap250105.html", ARCHIVE_PAGE)
