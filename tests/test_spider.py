@@ -178,6 +178,7 @@ def test_scrapy_crawl_writes_the_documented_example(site, spec, tmp_path) -> Non
     assert (tmp_path / "ap250105.txt").read_bytes() == (spec / "ap250105.txt").read_bytes()
 
 
+@pytest.mark.slow  # ten subprocesses; the messages are test_plan's, in-process
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
