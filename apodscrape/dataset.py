@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -14,8 +13,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import frontmatter
+import yaml
+
 from . import __version__, archive, days
 from .days import CANONICAL_BASE
+from .errors import ApodError
 from .parse.science import API_PATH, SCIENCE_BASE
 from .record import CLASSIC, SCIENCE
 from .table import COLUMNS, Column, row
@@ -97,10 +100,13 @@ _TYPES: dict[str, tuple[str, dict[str, Any]]] = {
         {"type": "string", "format": "date"},
     ),
     "string": ("string", {"type": "string"}),
-    "bool": ("bool", {"type": "boolean"}),
-    "strings": ("list of strings", {"type": "array", "items": {"type": "string"}}),
+    "bool": ("bool (CSV: `True`, `False` or empty)", {"type": "boolean"}),
+    "strings": (
+        "list of strings (CSV: one per line)",
+        {"type": "array", "items": {"type": "string"}},
+    ),
     "credits": (
-        "list of {role: string or null, text: string}",
+        "list of {role: string or null, text: string} (CSV: as JSON)",
         {
             "type": "array",
             "items": {
@@ -112,7 +118,7 @@ _TYPES: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
 }
-# kind -> the Hugging Face feature of the column (the card's dataset_info)
+# kind -> the Hugging Face feature of the column (the card's configs and dataset_info)
 _FEATURES: dict[str, dict[str, Any]] = {
     "date": {"dtype": "date32"},
     "string": {"dtype": "string"},
@@ -120,6 +126,26 @@ _FEATURES: dict[str, dict[str, Any]] = {
     "strings": {"list": "string"},
     "credits": {"list": [{"name": "role", "dtype": "string"}, {"name": "text", "dtype": "string"}]},
 }
+# CSV holds text: `datasets` reads it with pandas, which takes no date32 and no bool with
+# empty cells, and a list is one cell; so the CSV's features are its text, and only strings.
+_CSV_FEATURE = {"dtype": "string"}
+# kind -> the DuckDB type of the column (read_json's `columns`)
+_DUCKDB: dict[str, str] = {
+    "date": "DATE",
+    "string": "VARCHAR",
+    "bool": "BOOLEAN",
+    "strings": "VARCHAR[]",
+    "credits": "STRUCT(role VARCHAR, text VARCHAR)[]",
+}
+# kind -> the pandas dtype of the column (read_json's `dtype`): nullable where pandas has one
+_PANDAS: dict[str, str] = {
+    "date": "datetime64[ns]",
+    "string": "string",
+    "bool": "boolean",
+    "strings": "object",
+    "credits": "object",
+}
+FORMATS = {".parquet": "parquet", ".jsonl": "json", ".csv": "csv"}  # suffix -> `datasets` builder
 
 
 def column_type(column: Column) -> str:
@@ -159,9 +185,26 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def features() -> list[dict[str, Any]]:
-    """The columns as Hugging Face `datasets` features (the card's dataset_info)."""
-    return [{"name": column.name, **_FEATURES[column.kind]} for column in COLUMNS]
+def features(builder: str = "parquet") -> list[dict[str, Any]]:
+    """The columns as Hugging Face `datasets` features of a file its `builder` reads (the
+    card's configs): typed for Parquet and JSONL, text for CSV (_CSV_FEATURE)."""
+
+    def feature(column: Column) -> dict[str, Any]:
+        return _CSV_FEATURE if builder == "csv" else _FEATURES[column.kind]
+
+    return [{"name": column.name, **feature(column)} for column in COLUMNS]
+
+
+def duckdb_columns() -> str:
+    """DuckDB's `columns` argument of read_json that types every column as the card says
+    (an API-only archive's all-null `copyright` and `keywords` would be read as NULL)."""
+    return "{" + ", ".join(f"'{c.name}': '{_DUCKDB[c.kind]}'" for c in COLUMNS) + "}"
+
+
+def pandas_dtypes() -> dict[str, str]:
+    """pandas' `dtype` argument of read_json that types every column as the card says
+    (without it, an all-null column is float)."""
+    return {column.name: _PANDAS[column.kind] for column in COLUMNS}
 
 
 def size_category(count: int) -> str:
@@ -183,72 +226,112 @@ def crawl_runs(warc: Path) -> list[dt.datetime]:
     return found
 
 
+# The card of an export's folder: what `datasets.load_dataset(FOLDER)` and the Hub read. It
+# describes every export in the folder; the JSON Schema of a row, the same for every format,
+# is beside it.
+CARD = "README.md"
+SCHEMA = "row.schema.json"
+_EXPORTS_KEY = "apodscrape_exports"  # the card's list of the folder's exports (its marker)
+
+
+@dataclass(frozen=True)
+class Export:
+    """One table written into a folder: its file name, rows, and when it was written."""
+
+    file: str
+    rows: int
+    exported: str  # ISO 8601 UTC
+
+    @property
+    def builder(self) -> str:
+        """The `datasets` builder that reads it: parquet, json or csv."""
+        return FORMATS[Path(self.file).suffix.lower()]
+
+
+def exports_in(folder: Path) -> list[Export]:
+    """The exports the folder's card lists whose files are still there, oldest first; none
+    without a card. ApodError for a README.md that is not an export's card (never overwritten)."""
+    path = folder / CARD
+    try:
+        metadata = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+        raise ApodError(f"{path}: cannot read the folder's card: {error}") from None
+    listed = metadata.get(_EXPORTS_KEY)
+    if not isinstance(listed, list):
+        raise ApodError(f"{path} is not an apodscrape dataset card: export into another folder")
+    found = []
+    for entry in listed:
+        try:
+            export = Export(str(entry["file"]), int(entry["rows"]), str(entry["exported"]))
+        except (TypeError, KeyError, ValueError):
+            continue  # an entry someone edited away: the file is listed again when exported
+        if Path(export.file).suffix.lower() in FORMATS and (folder / export.file).is_file():
+            found.append(export)
+    return found
+
+
 def card(
     summary: Summary,
-    data_file: str,
+    exports: list[Export],
     directory: str | os.PathLike[str],
     warc: Path,
     exported: dt.datetime,
 ) -> str:
-    """The dataset card of an export (its rows' Summary): YAML front matter as Hugging Face
-    reads it, then the schema, counts per year and per source, the gaps, provenance and
-    the licence situation."""
-    return "".join(
-        [
-            _front_matter(summary.count, data_file),
-            _body(summary, data_file, directory, warc, exported),
-        ]
-    )
+    """The dataset card of an export's folder: YAML front matter as Hugging Face reads it (the
+    newest export, `exports[-1]`, of rows `summary`, as the default config with its typed
+    features; every export listed), then the files, the columns, counts per year and per
+    source, the gaps, provenance and the licence situation."""
+    newest = exports[-1]
+    metadata = {
+        "license": "other",
+        "license_name": "apod-credited-authors",
+        "license_link": LICENSE_LINK,
+        "pretty_name": PRETTY_NAME,
+        "language": ["en"],
+        "size_categories": [size_category(newest.rows)],
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": "train", "path": newest.file}],
+                "features": features(newest.builder),
+            }
+        ],
+        "dataset_info": {"features": features(newest.builder)},  # a copy: no YAML anchor
+        _EXPORTS_KEY: [export.__dict__ for export in exports],
+    }
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{front}---\n" + _body(summary, exports, directory, warc, exported)
 
 
 PRETTY_NAME = "NASA Astronomy Picture of the Day (APOD), one row a day"
 LICENSE_LINK = "https://apod.nasa.gov/apod/lib/about_apod.html#srapply"
 
 
-def _yaml(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML scalar
-
-
-def _front_matter(count: int, data_file: str) -> str:
-    lines = [
-        "---",
-        "license: other",
-        "license_name: apod-credited-authors",
-        f"license_link: {_yaml(LICENSE_LINK)}",
-        f"pretty_name: {_yaml(PRETTY_NAME)}",
-        "language:",
-        "- en",
-        "size_categories:",
-        f"- {_yaml(size_category(count))}",
-        "configs:",
-        "- config_name: default",
-        "  data_files:",
-        "  - split: train",
-        f"    path: {_yaml(data_file)}",
-        "dataset_info:",
-        "  features:",
-    ]
-    for feature in features():
-        lines.append(f"  - name: {feature['name']}")
-        if "dtype" in feature:
-            lines.append(f"    dtype: {feature['dtype']}")
-        elif isinstance(feature["list"], str):
-            lines.append(f"    list: {feature['list']}")
+def _files(exports: list[Export]) -> list[str]:
+    """The card's table of the folder's exports and how each is read with the card's types."""
+    newest = exports[-1]
+    lines = ["| file | rows | exported | read with the card's types |", "|---|---|---|---|"]
+    for export in reversed(exports):
+        if export is newest:
+            how = "`datasets.load_dataset(FOLDER)` (the default config)"
+        elif export.builder == "parquet":
+            how = f'`datasets.load_dataset("parquet", data_files="{export.file}")`'
         else:
-            lines.append("    list:")
-            for field in feature["list"]:
-                lines += [f"    - name: {field['name']}", f"      dtype: {field['dtype']}"]
-    lines += ["  splits:", "  - name: train", f"    num_examples: {count}", "---", ""]
-    return "\n".join(lines)
+            how = "export it into a folder of its own, then `datasets.load_dataset(FOLDER)`"
+        lines.append(f"| `{export.file}` | {export.rows:,} | {export.exported} | {how} |")
+    return lines
 
 
 def _body(
     summary: Summary,
-    data_file: str,
+    exports: list[Export],
     directory: str | os.PathLike[str],
     warc: Path,
     exported: dt.datetime,
 ) -> str:
+    data_file = exports[-1].file
     first, last, absent = summary.first, summary.last, summary.missing
     runs = crawl_runs(warc)
     uncaptured = summary.sources[None]
@@ -258,11 +341,29 @@ def _body(
         "",
         f"{summary.count:,} days of [Astronomy Picture of the Day](https://apod.nasa.gov/apod/)"
         + (f", {first} to {last}" if summary.count else "")
-        + f", in `{data_file}` (also written as JSONL or CSV by `python -m apodscrape export`).",
+        + f", in `{data_file}` (also written as Parquet, JSONL or CSV by "
+        "`python -m apodscrape export`).",
         "Each row is one day: the title, the media's address, the credit lines and the "
         "explanation (Markdown and plain text) of the archive's day file, with what the page "
         "or API record it was read from adds. A row's JSON Schema is beside this card "
-        f"(`{Path(data_file).stem}.schema.json`).",
+        f"(`{SCHEMA}`, the same for every format).",
+        "",
+        "## Files",
+        "",
+        "Every export into this folder, newest first; the counts below are the newest's.",
+        "",
+        *_files(exports),
+        "",
+        "`datasets` reads one format a folder (the default config's). Other readers, with "
+        "the card's types whatever the rows hold (an archive read only from the API has "
+        "`copyright` and `keywords` null in every row):",
+        "",
+        "- Parquet: any reader (`pandas.read_parquet`, DuckDB's `read_parquet`); the types "
+        "are in the file.",
+        f"- JSONL, DuckDB: `read_json('FILE', columns={duckdb_columns()})`",
+        f"- JSONL, pandas: `pandas.read_json('FILE', lines=True, dtype={pandas_dtypes()})`",
+        "- CSV is text: lists one item per line in their cell, `credits` as JSON, booleans "
+        "`True`, `False` or empty; its config reads every column as a string.",
         "",
         "## Columns",
         "",

@@ -102,6 +102,31 @@ COLUMNS = (
         f"the API gave the day (it has no keywords); {CAPTURES}",
     ),
     Column(
+        "alt",
+        "alt",
+        "string",
+        "the page's own description of the picture: its image's `alt` (classic pages, mostly "
+        "since 2021) or the API's `alt`, whitespace collapsed (from the captures)",
+        'the picture has no alt, or only a generic one ("See Explanation. Clicking on the '
+        f'picture will download…"); not a picture; {CAPTURES}',
+    ),
+    Column(
+        "permalink",
+        "permalink",
+        "string",
+        "the day's address at science.nasa.gov, as the API gives it (`permalink`; from the "
+        "captures)",
+        f"the day was read from a classic page (it does not name its new address); {CAPTURES}",
+    ),
+    Column(
+        "source_damaged",
+        "sourceDamaged",
+        "bool",
+        "whether the answer the day was read from carries U+FFFD: characters the source "
+        "lost before the archive read it (the text shows them as they came; from the captures)",
+        CAPTURES,
+    ),
+    Column(
         "source",
         "source",
         "string",
@@ -146,6 +171,9 @@ def row(record: dict[str, Any], captured: Day | Facts | None = None) -> dict[str
         "explanation": record["explanation"],
         "explanationText": extra.explanation_text,
         "keywords": captured.keywords if captured else None,
+        "alt": captured.alt if captured else None,
+        "permalink": captured.permalink if captured else None,
+        "sourceDamaged": captured.source_damaged if captured else None,
         "source": source,
         "sourceUrl": captured.source_url if captured else None,
         "rawSha256": captured.raw_sha256 if captured else None,

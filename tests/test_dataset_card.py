@@ -16,11 +16,14 @@ import yaml
 
 from apodscrape.__main__ import main
 from apodscrape.dataset import (
+    Export,
     Summary,
     card,
     columns_table,
+    duckdb_columns,
     features,
     json_schema,
+    pandas_dtypes,
     rows,
     size_category,
 )
@@ -71,27 +74,32 @@ def front_matter(card: str) -> dict:
 
 def test_export_writes_the_card_and_schema_beside_the_table(exported: Path) -> None:
     assert sorted(p.name for p in exported.parent.iterdir()) == [
-        "apod.md",
+        "README.md",
         "apod.parquet",
-        "apod.schema.json",
+        "row.schema.json",
     ]
 
 
 def test_the_cards_front_matter_is_what_hugging_face_reads(exported: Path) -> None:
-    meta = front_matter((exported.parent / "apod.md").read_text(encoding="utf-8"))
+    meta = front_matter((exported.parent / "README.md").read_text(encoding="utf-8"))
     assert meta["license"] == "other"
     assert meta["license_link"].startswith("https://apod.nasa.gov/")
     assert meta["pretty_name"].startswith("NASA Astronomy Picture of the Day")
     assert meta["size_categories"] == ["n<1K"]
     assert meta["configs"] == [
-        {"config_name": "default", "data_files": [{"split": "train", "path": "apod.parquet"}]}
+        {
+            "config_name": "default",
+            "data_files": [{"split": "train", "path": "apod.parquet"}],
+            "features": features(),
+        }
     ]
     assert meta["dataset_info"]["features"] == features()
-    assert meta["dataset_info"]["splits"] == [{"name": "train", "num_examples": 16}]
+    [listed] = meta["apodscrape_exports"]
+    assert (listed["file"], listed["rows"]) == ("apod.parquet", 16)
 
 
 def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Path) -> None:
-    card = (exported.parent / "apod.md").read_text(encoding="utf-8")
+    card = (exported.parent / "README.md").read_text(encoding="utf-8")
     assert columns_table() in card
     assert "| 2025 | 9 | 9 | 0 | 0 |" in card
     assert "| 2026 | 7 | 0 | 7 | 0 |" in card
@@ -111,7 +119,8 @@ def test_the_card_tells_counts_gaps_sources_provenance_and_licence(exported: Pat
 def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
     write_days(tmp_path / "a", [a_day("2020-06-08"), a_day("2020-06-12")])
     summary = summary_of(rows(tmp_path / "a"))
-    body = card(summary, "apod.parquet", tmp_path / "a", tmp_path / "a" / "warc", NOW)
+    exports = [Export("apod.parquet", summary.count, "2026-12-01T10:00:00Z")]
+    body = card(summary, exports, tmp_path / "a", tmp_path / "a" / "warc", NOW)
     assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
     assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
     assert "- 2 days without a raw capture" in body
@@ -141,7 +150,7 @@ def test_size_category(count: int, category: str) -> None:
 def test_every_row_of_the_jsonl_export_fits_the_schema(crawled: Path, tmp_path: Path) -> None:
     out = tmp_path / "apod.jsonl"
     assert main(["export", str(crawled), str(out)]) == 0
-    schema = json.loads((tmp_path / "apod.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((tmp_path / "row.schema.json").read_text(encoding="utf-8"))
     assert schema == json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(
@@ -208,7 +217,7 @@ def test_datasets_load_the_parquet_with_the_cards_features(
     loaded = datasets.load_dataset(
         "parquet", data_files=str(exported), split="train", cache_dir=str(tmp_path / "cache")
     )
-    meta = front_matter((exported.parent / "apod.md").read_text(encoding="utf-8"))
+    meta = front_matter((exported.parent / "README.md").read_text(encoding="utf-8"))
     assert loaded.features == datasets.Features._from_yaml_list(meta["dataset_info"]["features"])
     assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema())
     assert loaded.num_rows == 16
@@ -238,3 +247,129 @@ def test_the_parquet_schema_is_the_tables(exported: Path) -> None:
 def test_the_docs_columns_table_is_the_specs() -> None:
     page = (ROOT / "docs" / "format-and-dataset.md").read_text(encoding="utf-8")
     assert columns_table() in page, "docs' column table differs: paste columns_table()"
+
+
+@pytest.fixture
+def hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Hugging Face `datasets`, offline, its caches in the test's folder; load(folder)."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import datasets
+
+    def load(folder: Path):
+        return datasets.load_dataset(str(folder), split="train", cache_dir=str(tmp_path / "c"))
+
+    return datasets, load
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl", ".csv"])
+def test_datasets_load_each_export_folder_with_the_cards_features(
+    hf, crawled: Path, tmp_path: Path, suffix: str
+) -> None:
+    datasets, load = hf
+    folder = tmp_path / suffix[1:]
+    folder.mkdir()
+    assert main(["export", str(crawled), str(folder / f"apod{suffix}")]) == 0
+    loaded = load(folder)
+    meta = front_matter((folder / "README.md").read_text(encoding="utf-8"))
+    [config] = meta["configs"]
+    assert loaded.features == datasets.Features._from_yaml_list(config["features"])
+    assert loaded.num_rows == 16 and loaded[-1]["source"] == "science"
+    assert loaded[-1]["copyright"] is None  # an API day: unknown, in every format
+    if suffix == ".csv":  # text: the date as written, lists one item per line
+        assert loaded[0]["date"] == "2025-03-01"
+        assert loaded.features["credit"] == datasets.Value("string")
+    else:
+        assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema())
+        assert loaded[0]["date"] == dt.date(2025, 3, 1)
+        assert loaded[0]["copyright"] in (True, False)
+
+
+@pytest.fixture
+def api_only(site, crawl, tmp_path: Path) -> Path:
+    """An archive read only from the API: `copyright` and `keywords` null in every row."""
+    site.publish(*API_DAYS)
+    crawl(site, start=str(API_DAYS[0]), end=str(API_DAYS[-1]), source="science")
+    out = tmp_path / "jsonl" / "apod.jsonl"
+    out.parent.mkdir()
+    assert main(["export", str(tmp_path / "output"), str(out)]) == 0
+    rows = read_jsonl(out)
+    assert {r["copyright"] for r in rows} == {None} and {r["keywords"] for r in rows} == {None}
+    return out
+
+
+def test_an_api_only_jsonl_keeps_the_cards_types_in_datasets(hf, api_only: Path) -> None:
+    datasets, load = hf
+    loaded = load(api_only.parent)
+    assert loaded.features == datasets.Features.from_arrow_schema(arrow_schema())
+    assert loaded["copyright"] == [None] * 7 and loaded["keywords"] == [None] * 7
+
+
+def test_an_api_only_jsonl_keeps_the_cards_types_in_duckdb(api_only: Path) -> None:
+    connection = duckdb.connect()
+    query = f"SELECT * FROM read_json('{api_only}', columns={duckdb_columns()})"
+    described = connection.execute(f"DESCRIBE {query}").fetchall()
+    assert [(name, kind) for name, kind, *_ in described] == [
+        (column.name, DUCKDB_TYPES[column.kind]) for column in COLUMNS
+    ]
+    assert connection.execute(f"SELECT count(*) FROM ({query})").fetchone() == (7,)
+    # the call is the card's own
+    assert f"columns={duckdb_columns()}" in (api_only.parent / "README.md").read_text()
+
+
+def test_an_api_only_jsonl_keeps_the_cards_types_in_pandas(api_only: Path) -> None:
+    import pandas
+
+    frame = pandas.read_json(api_only, lines=True, dtype=pandas_dtypes())
+    assert str(frame["copyright"].dtype) == "boolean" and frame["copyright"].isna().all()
+    assert str(frame["sourceDamaged"].dtype) == "boolean"
+    assert str(frame["date"].dtype).startswith("datetime64")
+    assert frame["keywords"].dtype == object and frame["alt"].dtype == "string"
+    assert f"dtype={pandas_dtypes()}" in (api_only.parent / "README.md").read_text()
+
+
+def test_several_exports_into_one_folder_share_one_card(hf, crawled: Path, tmp_path: Path) -> None:
+    _, load = hf
+    folder = tmp_path / "all"
+    folder.mkdir()
+    for name in ("apod.parquet", "apod.jsonl", "days.csv"):
+        assert main(["export", str(crawled), str(folder / name)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "README.md",
+        "apod.jsonl",
+        "apod.parquet",
+        "days.csv",
+        "row.schema.json",
+    ]
+    card_text = (folder / "README.md").read_text(encoding="utf-8")
+    meta = front_matter(card_text)
+    assert [(e["file"], e["rows"]) for e in meta["apodscrape_exports"]] == [
+        ("apod.parquet", 16),
+        ("apod.jsonl", 16),
+        ("days.csv", 16),
+    ]
+    assert meta["configs"][0]["data_files"] == [{"split": "train", "path": "days.csv"}]
+    for name in ("apod.parquet", "apod.jsonl", "days.csv"):
+        assert f"| `{name}` | 16 |" in card_text
+    assert load(folder)[0]["date"] == "2025-03-01"  # the newest, the CSV, as text
+    # exported again, the Parquet is the default and the others stay listed
+    assert main(["export", str(crawled), str(folder / "apod.parquet")]) == 0
+    meta = front_matter((folder / "README.md").read_text(encoding="utf-8"))
+    assert [e["file"] for e in meta["apodscrape_exports"]] == [
+        "apod.jsonl",
+        "days.csv",
+        "apod.parquet",
+    ]
+    assert load(folder)[0]["date"] == dt.date(2025, 3, 1)
+
+
+def test_a_readme_of_someone_elses_is_never_overwritten(
+    crawled: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "README.md").write_text("# my notes\n", encoding="utf-8")
+    assert main(["export", str(crawled), str(tmp_path / "mine" / "apod.jsonl")]) == 1
+    assert "is not an apodscrape dataset card" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["README.md"]
+    assert (tmp_path / "mine" / "README.md").read_text(encoding="utf-8") == "# my notes\n"

@@ -25,7 +25,16 @@ from .test_stats import apodscrape_without
 
 FORMATS = (".jsonl", ".csv", ".parquet")
 # What only the raw captures tell: None (an empty CSV cell) for an archive without them.
-NONE_WITHOUT_CAPTURES = ("hdImageUrl", "keywords", "source", "sourceUrl", "rawSha256")
+NONE_WITHOUT_CAPTURES = (
+    "hdImageUrl",
+    "keywords",
+    "alt",
+    "permalink",
+    "source",
+    "sourceUrl",
+    "rawSha256",
+)
+BOOLS = {"True": True, "False": False, "": None}  # a bool in CSV: True, False or empty
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -45,7 +54,8 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
             "imageUrl": r["imageUrl"] or None,
             "credit": r["credit"].split("\n") if r["credit"] else [],
             "credits": json.loads(r["credits"]) if r["credits"] else [],
-            "copyright": {"True": True, "False": False, "": None}[r["copyright"]],
+            "copyright": BOOLS[r["copyright"]],
+            "sourceDamaged": BOOLS[r["sourceDamaged"]],
             "thumbnailUrl": r["thumbnailUrl"] or None,
             **{key: r[key] or None for key in NONE_WITHOUT_CAPTURES},
         }
@@ -88,7 +98,7 @@ def test_round_trip(request: pytest.FixtureRequest, tmp_path: Path, archive: str
     run = apodscrape("export", str(directory), str(out))
     assert run.returncode == 0, run.stderr
     expected = [row(record) for record in load(directory)]
-    card, schema = tmp_path / "apod.md", tmp_path / "apod.schema.json"
+    card, schema = tmp_path / "README.md", tmp_path / "row.schema.json"
     assert run.stdout.decode() == (
         f"{len(expected)} days written to {out}\ndataset card {card}, row schema {schema}\n"
     )

@@ -1,5 +1,6 @@
 """export DIR OUT: an archive as one table, a row a day, in .jsonl, .csv or .parquet, with
-its dataset card (OUT-stem.md) and the JSON Schema of a row (OUT-stem.schema.json)."""
+the dataset card of OUT's folder (README.md, listing every export in it) and the JSON Schema
+of a row (row.schema.json)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     write = _WRITERS.get(out.suffix.lower())
     if write is None:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
+    # the folder's card lists every export in it (a README.md of someone else's: ApodError)
+    earlier = [e for e in dataset.exports_in(out.parent) if e.file != out.name]
     # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
     # raw captures, when the archive has them.
     for target in (out, _beside(out, ".md"), _beside(out, ".schema.json")):
@@ -44,12 +47,13 @@ def run(args: argparse.Namespace) -> int:
         write(summary.tally(dataset.rows(args.directory, args.warc, damaged)), out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
-    card, schema = _beside(out, ".md"), _beside(out, ".schema.json")
+    card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
     directory = args.directory
     warc = Path(args.warc) if args.warc else archive.warc_dir(directory)
     exported = dt.datetime.now(dt.UTC)
+    exports = [*earlier, dataset.Export(out.name, summary.count, f"{exported:%Y-%m-%dT%H:%M:%SZ}")]
     try:
-        archive.write_atomic(card, dataset.card(summary, out.name, directory, warc, exported))
+        archive.write_atomic(card, dataset.card(summary, exports, directory, warc, exported))
         schema_text = json.dumps(dataset.json_schema(), indent=2, ensure_ascii=False)
         archive.write_atomic(schema, f"{schema_text}\n")
     except OSError as error:
@@ -59,11 +63,6 @@ def run(args: argparse.Namespace) -> int:
     for damage in damaged:
         print(f"lost: {damage}", file=sys.stderr)
     return 1 if damaged else 0
-
-
-def _beside(out: Path, suffix: str) -> Path:
-    """A file beside the table: its stem with another suffix (apod.parquet -> apod.md)."""
-    return out.with_name(f"{out.stem}{suffix}")
 
 
 Rows = Iterable[dict[str, Any]]
