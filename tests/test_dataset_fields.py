@@ -138,6 +138,7 @@ def test_an_export_without_captures_derives_the_thumbnail(tmp_path: Path) -> Non
     assert exported["copyright"] is False and exported["source"] is None
 
 
+ARTICLE = "https://science.nasa.gov/image-article/"
 FIRST, LAST = dt.date(2026, 9, 1), dt.date(2026, 10, 31)  # after the move: 15 video days
 
 
@@ -212,6 +213,18 @@ def test_an_archive_of_real_captures_exports_what_each_source_knows(
     }
     assert rows["2022-03-30"]["thumbnailUrl"] == STILL.format("m8qvOpcDt1o")
     assert rows["2022-03-30"]["keywords"] and rows["2026-09-13"]["keywords"] is None
+    # what only the captures tell beside the file: the API's alt and permalink, no damage
+    assert {d: (r["alt"], r["permalink"], r["sourceDamaged"]) for d, r in rows.items()} == {
+        "2015-06-03": (None, ARTICLE + "apod-2015-june-3-flyby-image-of-saturns-sponge-moon-"
+                       "hyperion/", False),
+        "2022-03-30": (None, None, False),
+        "2026-09-13": ("Comet in the sky low to the horizon above the clouds.", ARTICLE
+                       + "apod-2026-september-13-comet-neowise-rising-over-the-adriatic-sea/",
+                       False),
+        "2026-10-02": (rows["2026-10-02"]["alt"], ARTICLE + "apod-2026-october-2-the-complete-"
+                       "sharpless-catalog-313-nebulae/", False),
+    }  # fmt: skip
+    assert rows["2026-10-02"]["alt"].startswith("313 separate images of nebulae")
     assert rows["2026-09-13"]["thumbnailUrl"].startswith(
         "https://assets.science.nasa.gov/dynamicimage/assets/science/cds/apod/apod/2026/"
     )
