@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from apodscrape import parse_page, render
+from apodscrape.__main__ import main
 from apodscrape.days import CANONICAL_BASE
 from apodscrape.parse.alt import description
 from apodscrape.parse.decode import decode
+from apodscrape.warc import CaptureWriter
+
+from .archives import write_days
 
 # Every alt of the January 2026 archive's pages that describes nothing, read there by eye
 # (27 distinct texts on 8,597 of the 9,360 featured pictures with an alt).
@@ -132,3 +136,22 @@ def test_page_read_as_windows_1252_is_not_damaged(corpus: Path) -> None:
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
     assert parse_page(body, CANONICAL_BASE + "ap140921.html").source_damaged is False
+
+
+def test_stats_lists_the_days_damaged_at_the_source(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    name, word, damaged = DAMAGED
+    pages = {
+        "ap020510.html": (corpus / name).read_bytes().replace(word, damaged, 1),
+        "ap140706.html": (corpus / "classic" / "ap140706.html").read_bytes(),
+    }
+    writer = CaptureWriter(tmp_path / "output" / "warc")
+    for page, body in pages.items():
+        writer.write(CANONICAL_BASE + page, 200, [("Content-Type", "text/html")], body)
+    writer.close()
+    write_days(tmp_path / "output", [parse_page(b, CANONICAL_BASE + p) for p, b in pages.items()])
+    capsys.readouterr()
+    assert main(["stats", str(tmp_path / "output")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "damaged at the source (U+FFFD): 1 days: 2002-05-10" in lines

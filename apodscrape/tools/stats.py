@@ -1,4 +1,5 @@
-"""stats DIR [--plot FILE.png]: days per year and media type, missing days, copyright share."""
+"""stats DIR [--plot FILE.png]: days per year and media type, missing days, the days damaged
+at the source, copyright share."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def report(records: list[dict[str, Any]]) -> str:
     years = per_year(records)
     totals = sum(years.values(), Counter())
     absent = missing(records)
+    damaged = [record["date"] for record in records if record["sourceDamaged"]]
     asserted = sum(1 for record in records if record["copyright"])
     unknown = sum(1 for record in records if record["copyright"] is None)
     known = len(records) - unknown
@@ -58,10 +60,16 @@ def report(records: list[dict[str, Any]]) -> str:
             *(_row(year, (c[t] for t in MEDIA_TYPES), c.total()) for year, c in years.items()),
             _row("all", (totals[t] for t in MEDIA_TYPES), totals.total()),
             f"missing: {len(absent)} days" + (f": {', '.join(ranges(absent))}" if absent else ""),
+            *([_damaged_line(damaged)] if damaged else []),
             f"copyright: {asserted} of {known} days ({share})"
             + (f"; unknown for {unknown} days read from the API" if unknown else ""),
         ]
     )
+
+
+def _damaged_line(damaged: list[Any]) -> str:
+    """The days whose source's text carries U+FFFD (known from their captures), listed."""
+    return f"damaged at the source (U+FFFD): {len(damaged)} days: {', '.join(ranges(damaged))}"
 
 
 def per_year(records: list[dict[str, Any]]) -> dict[int, Counter[str]]:
