@@ -48,7 +48,7 @@ def report(records: list[dict[str, Any]]) -> str:
     years = per_year(records)
     totals = sum(years.values(), Counter())
     absent = missing(records)
-    damaged = [record["date"] for record in records if record["sourceDamaged"]]
+    damaged = [record["date"] for record in records if record.get("sourceDamaged")]
     asserted = sum(1 for record in records if record["copyright"])
     unknown = sum(1 for record in records if record["copyright"] is None)
     known = len(records) - unknown
