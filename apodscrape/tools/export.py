@@ -35,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
     # the folder's card lists every export in it (a README.md of someone else's: ApodError)
     earlier = [e for e in dataset.exports_in(out.parent) if e.file != out.name]
+    card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
+    for target in (out, card, schema):
+        archive.remove_leftovers(target)  # of an export that was killed while writing
     # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
     # raw captures, when the archive has them.
-    for target in (out, _beside(out, ".md"), _beside(out, ".schema.json")):
-        archive.remove_leftovers(target)  # of an export that was killed while writing
     summary = dataset.Summary()
     damaged: list[str] = []  # capture records that could not be read: their facts are lost
     try:
@@ -47,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
         write(summary.tally(dataset.rows(args.directory, args.warc, damaged)), out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
-    card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
     directory = args.directory
     warc = Path(args.warc) if args.warc else archive.warc_dir(directory)
     exported = dt.datetime.now(dt.UTC)
