@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
-# A run's captures are in `apod-<its start, RUN_STAMP>-<pid>.warc.gz`.
+# A run's captures are in `apod-<its start, RUN_STAMP>-<pid>-run<its number>.warc.gz`.
 RUN_STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
@@ -85,7 +85,8 @@ class CaptureWriter:
                 self._originals.load()  # before this run's own file exists
             self.directory.mkdir(parents=True, exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime(RUN_STAMP)
-            self.path = self.directory / f"apod-{stamp}-{os.getpid()}.warc.gz"
+            run = 1 + max((_run_of(path) for path in warc_files(self.directory)), default=0)
+            self.path = self.directory / f"apod-{stamp}-{os.getpid()}-run{run:06d}.warc.gz"
             self._file = self.path.open("xb", buffering=0)
         kept = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
         kept.append(("Content-Length", str(len(body))))
@@ -255,8 +256,19 @@ def _write_all(file: BinaryIO, data: memoryview) -> None:
 
 
 def warc_files(directory: Path) -> list[Path]:
-    """The WARC files of a directory of captures, oldest run first."""
-    return sorted(directory.glob("*.warc.gz"))
+    """The WARC files of a directory of captures, oldest run first: by the run's number in
+    the archive (`-runNNNNNN`), which a wrong clock cannot invert as it can the time in the
+    name; files of before the numbers, by name, before all others."""
+    return sorted(directory.glob("*.warc.gz"), key=lambda path: (_run_of(path), path.name))
+
+
+_RUN = re.compile(r"-run(\d+)\.warc\.gz$")
+
+
+def _run_of(path: Path) -> int:
+    """The number of the run that wrote a WARC file (0: none in its name)."""
+    found = _RUN.search(path.name)
+    return int(found[1]) if found else 0
 
 
 def captures(directory: Path, damaged: list[str] | None = None) -> Iterator[Capture]:

@@ -324,6 +324,35 @@ def test_a_full_captures_disk_mid_run_costs_one_capture_and_says_so(
     assert damaged == []
 
 
+def test_a_wrong_clock_cannot_make_rebuild_restore_an_old_page(
+    site: SiteSim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://apod.nasa.gov/apod/ap250105.html"
+    site.publish(DAY, title="The First Title")
+    first = site.classic_page(DAY).body
+    site.publish(DAY, title="The Corrected Title")
+    corrected = site.classic_page(DAY).body
+
+    real = dt.datetime
+
+    class AYearAhead(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return real.now(tz) + dt.timedelta(days=365)
+
+    with monkeypatch.context() as clock:  # the first run, with the clock a year ahead
+        clock.setattr(warc.dt, "datetime", AYearAhead)
+        writer = CaptureWriter(tmp_path / "warc")
+        writer.write(url, 200, [("Content-Type", "text/html")], first)
+        writer.close()
+    writer = CaptureWriter(tmp_path / "warc")  # the corrected page, the clock put right
+    writer.write(url, 200, [("Content-Type", "text/html")], corrected)
+    writer.close()
+    run = _tool("rebuild", "--out", str(tmp_path / "out"), "--warc", str(tmp_path / "warc"))
+    assert run.returncode == 0, run.stderr
+    assert '"title": "The Corrected Title"' in (tmp_path / "out" / "ap250105.txt").read_text()
+
+
 # --- someone else's files: never written or published through a symlink -------------------
 
 
