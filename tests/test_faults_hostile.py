@@ -579,6 +579,29 @@ def test_a_day_file_that_links_elsewhere_is_reported_and_not_shown(
 # --- messages -------------------------------------------------------------------------------
 
 
+def test_a_read_only_archive_is_read_and_refused_in_lines(
+    site: SiteSim, small_disk: Path, tmp_path: Path
+) -> None:
+    site.publish(DAY, DAY - dt.timedelta(days=1))
+    archive.store(
+        small_disk, parse_page(site.classic_page(DAY).body, f"https://apod.nasa.gov{PAGE}")
+    )
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    built = _tool("site", str(small_disk), str(tmp_path / "www"), "--quiet")
+    assert (built.returncode, built.stderr) == (0, "")  # read as it is, held all the same
+    assert (tmp_path / "www" / "ap250105.html").is_file()
+    into = _tool("site", str(small_disk), str(small_disk / "www"), "--quiet")
+    assert (into.returncode, into.stderr) == (
+        1,
+        f"error: {small_disk / 'www'}: Read-only file system\n",
+    )
+    run = scrapy_crawl(site, small_disk, "-a", f"start={DAY - dt.timedelta(days=1)}",
+                       "-a", f"end={DAY}", "-a", "source=classic", LOG_LEVEL="WARNING")  # fmt: skip
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "2025-01-04: failed: cannot write its file: Read-only file system" in run.stderr
+
+
 def test_a_connection_dropped_once_and_retried_is_silent(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY)
     body = site.classic_page(DAY).body
