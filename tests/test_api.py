@@ -454,3 +454,19 @@ def test_the_rate_limit_counts_per_key(guarded: Server) -> None:
     over = guarded.get(path)
     assert over.status_code == 429 and over.json()["error"]["code"] == "OVER_RATE_LIMIT"
     assert over.headers["x-ratelimit-remaining"] == "0"
+
+
+def test_the_site_beside_the_api(server: Server, tmp_path: Path) -> None:
+    """--site DIR: the static site of the same archive at /, the API's paths still the API."""
+    site = tmp_path / "site"
+    assert main(["site", str(server.archive), str(site), "--quiet", "--jobs", "1"]) == 0
+    running = start_server(server.archive, "--site", str(site))
+    try:
+        page = running.get("/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.content == (site / "index.html").read_bytes()
+        assert running.get("/planetary/apod?date=2014-09-20").json()["date"] == "2014-09-20"
+        missing = running.get("/no-such-page.html")
+        assert missing.status_code == 404 and missing.json()["code"] == 404
+    finally:
+        stop_server(running)
