@@ -392,6 +392,7 @@ def test_a_cron_crawl_is_answered_by_the_next_request(site, crawl, tmp_path: Pat
         stop_server(running)
 
 
+@pytest.mark.slow
 def test_slow_and_flooding_clients_do_not_starve_the_others(server: Server) -> None:
     """Clients that trickle their headers, and one that floods: another client's request is
     answered meanwhile, and a trickler is let go once its headers are late."""
@@ -456,6 +457,7 @@ def test_the_rate_limit_counts_per_key(guarded: Server) -> None:
     assert over.headers["x-ratelimit-remaining"] == "0"
 
 
+@pytest.mark.slow
 def test_the_site_beside_the_api(server: Server, tmp_path: Path) -> None:
     """--site DIR: the static site of the same archive at /, the API's paths still the API."""
     site = tmp_path / "site"
