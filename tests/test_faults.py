@@ -10,6 +10,7 @@ in a subprocess."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -22,15 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from scrapy import signals
+from scrapy.utils.test import get_crawler
 
 from apodscrape import archive
+from apodscrape.crawl.spiders.apod import ApodSpider
 from apodscrape.days import today_eastern
 from apodscrape.errors import ArchiveLocked
 from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
-from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
+from .conftest import ROOT, day_files, project_settings_dict, scrapy_crawl, start_scrapy_crawl
 
 DAY = dt.date(2025, 1, 5)
 OLDER = dt.date(2025, 1, 4)
@@ -386,3 +390,75 @@ def test_a_run_asked_to_wait_for_the_archive_waits(tmp_path: Path) -> None:
     archive.lock(tmp_path, wait=True).close()  # APOD_LOCK_WAIT=True
     assert time.monotonic() - started > 0.3
     assert holder.wait(timeout=30) == 0
+
+
+def _held_elsewhere(directory: Path) -> bool:
+    """Whether another process finds the archive held (it tries the lock, without waiting)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; from apodscrape import archive, errors\n"
+         "try: archive.lock(sys.argv[1])\nexcept errors.ArchiveLocked: sys.exit(3)",
+         str(directory)],
+        cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert probe.returncode in (0, 3)
+    return probe.returncode == 3
+
+
+def test_an_in_process_crawl_holds_the_archive_from_its_plan_to_its_end(
+    site: SiteSim, tmp_path: Path
+) -> None:
+    site.publish(DAY)
+    settings = project_settings_dict(
+        APOD_CLASSIC_URL=f"{site.url}/apod/", APOD_OUTPUT_DIR=str(tmp_path)
+    )
+    crawler = get_crawler(ApodSpider, settings)
+    held_when: dict[str, bool] = {}
+    read_archive = ApodSpider.read_archive
+
+    def planned(spider: ApodSpider) -> None:
+        held_when["planned"] = _held_elsewhere(tmp_path)
+        read_archive(spider)
+
+    def closed() -> None:  # a named receiver: signals hold weak references
+        held_when["closed"] = _held_elsewhere(tmp_path)
+
+    crawler.signals.connect(closed, signal=signals.spider_closed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ApodSpider, "read_archive", planned)
+        asyncio.run(crawler.crawl_async(dates=str(DAY), source="classic"))
+    assert held_when == {"planned": True, "closed": True}
+    assert not _held_elsewhere(tmp_path)  # let go when the crawl ended
+    assert day_files(tmp_path) == ["ap250105.txt"]
+
+
+def test_an_in_process_crawl_on_a_held_archive_asks_nothing(site: SiteSim, crawl, tmp_path) -> None:
+    site.publish(DAY)
+    (tmp_path / ".ap250104.txt.abcd1234.tmp").write_text("the holder's write, under way")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from apodscrape import archive; "
+         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); sys.stdin.read()"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = crawl(site, tmp_path, dates=str(DAY), source="classic")
+    finally:
+        holder.communicate(timeout=30)
+    assert result.stats["finish_reason"] == "archive_locked"
+    assert not site.requested("/") and day_files(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".ap250104.txt.abcd1234.tmp",  # not removed: not this run's to remove
+        ".apodscrape.lock",
+    ]
+
+
+def test_a_crawl_removes_what_killed_runs_left_once_it_holds_the_archive(
+    site: SiteSim, crawl, tmp_path: Path
+) -> None:
+    site.publish(DAY)
+    (tmp_path / ".ap250104.txt.abcd1234.tmp").write_text("half")
+    (tmp_path / ".apodscrape-state.json.abcd1234.tmp").write_text("{")
+    (tmp_path / "notes.tmp").write_text("not ours")
+    crawl(site, tmp_path, dates=str(DAY), source="classic")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == ["notes.tmp"]
+    assert day_files(tmp_path) == ["ap250105.txt"]

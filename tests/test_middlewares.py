@@ -8,7 +8,6 @@ import base64
 import email.utils
 import hashlib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -130,12 +129,11 @@ def test_only_the_hosts_a_run_was_pointed_at(crawler_settings, url, meta, allowe
 
 
 @pytest.fixture
-def spider_crawler(crawler_settings: dict) -> Iterator[Crawler]:
-    """A crawler with its apod spider, which holds the archive's lock until it is let go."""
+def spider_crawler(crawler_settings: dict) -> Crawler:
+    """A crawler with its apod spider."""
     crawler = get_crawler(ApodSpider, crawler_settings)
     crawler.spider = crawler._create_spider(dates="2025-01-05")
-    yield crawler
-    crawler.spider.archive_lock.close()
+    return crawler
 
 
 @pytest.mark.parametrize(

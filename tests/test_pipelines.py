@@ -96,20 +96,6 @@ def _umask() -> int:
     return mask
 
 
-def test_a_killed_runs_state_temporary_is_removed_too(writer, tmp_path) -> None:
-    (tmp_path / ".apodscrape-state.json.abcd1234.tmp").write_text("{")
-    (tmp_path / ".apodscrape-state.json").write_text("{}")
-    writer.open_spider()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".apodscrape-state.json"]
-
-
-def test_leftover_temporaries_are_removed_when_the_spider_opens(writer, tmp_path) -> None:
-    (tmp_path / ".ap250105.txt.abcd1234.tmp").write_text("half")
-    (tmp_path / "notes.tmp").write_text("not ours")
-    writer.open_spider()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp"]
-
-
 @pytest.mark.parametrize(
     ("image", "hd", "source_url", "expected"),
     [

@@ -30,8 +30,6 @@ NOT_FOUND = b'{"code": "apod_basic_not_found", "message": "No APOD", "data": {"s
 
 @pytest.fixture
 def spider_for(tmp_path: Path):
-    built: list[ApodSpider] = []
-
     def build(source: str, **arguments: str) -> ApodSpider:
         settings = project_settings_dict(
             APOD_SOURCE=source,
@@ -42,12 +40,10 @@ def spider_for(tmp_path: Path):
         )
         crawler = get_crawler(ApodSpider, settings)
         crawler.spider = crawler._create_spider(**(arguments or {"dates": DAY.isoformat()}))
-        built.append(crawler.spider)
+        crawler.spider.read_archive()  # as a crawl has it do once it holds the archive
         return crawler.spider
 
-    yield build
-    for spider in built:  # each holds the archive's lock (a crawl's end lets it go)
-        spider.archive_lock.close()
+    return build
 
 
 def _classic_answer(spider: ApodSpider, status: int, body: bytes = b"", **headers: str):

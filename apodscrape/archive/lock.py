@@ -41,7 +41,7 @@ def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> Hold:
     is closed (or the process ends, however it ends). ArchiveLocked if another run holds it,
     unless `wait`, which waits for that run to end; ApodError if the directory cannot be
     made or opened. Within one process the same hold is given again (`scrapy crawl` takes
-    it before Scrapy starts, the spider keeps it).
+    it before Scrapy starts, the crawl's ArchiveLock extension keeps it).
 
     The directory, not a file in it, is what is locked: a lock file can be deleted or
     replaced by a symlink under a run that holds it; the directory cannot. The pid is

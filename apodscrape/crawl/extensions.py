@@ -1,14 +1,20 @@
-"""Extensions: the one-line summary that ends every run, progress for long runs, and loggers
-that build no message the log would drop."""
+"""Extensions: the archive held for the crawl's lifetime, the one-line summary that ends
+every run, progress for long runs, and loggers that build no message the log would drop."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import create_looping_call
+
+from .. import archive
+from ..archive.lock import Hold
+from ..errors import ApodError, ArchiveLocked
+from ..plan import read_settings
 
 logger = logging.getLogger("apodscrape")
 
@@ -18,6 +24,51 @@ OUTCOMES = ("written", "unchanged", "skipped", "missing", "failed")
 
 def outcome_counts(stats: dict) -> dict[str, int]:
     return {name: stats.get(f"apod/{name}", 0) for name in OUTCOMES}
+
+
+class ArchiveLock:
+    """Holds the archive for the crawl (archive.lock: runs on one archive never overlap),
+    from when the spider opens until the engine stops: then it removes what killed runs
+    left and has the spider read the archive (read_archive), so that nothing is read or
+    removed before the run holds it. A crawl that cannot hold it, or read it, closes
+    without asking anything (`archive_locked`, `archive_unreadable`).
+
+    `scrapy crawl` takes the archive before Scrapy starts, so that a second run is one line
+    and a waiting run (APOD_LOCK_WAIT) waits before anything starts; this keeps that hold
+    (archive.lock gives a process's hold again) and is the one that lets it go."""
+
+    def __init__(self, output: str, wait: bool) -> None:
+        self.output = output
+        self.wait = wait
+        self.held: Hold | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveLock:
+        settings = crawler.settings
+        extension = cls(settings["APOD_OUTPUT_DIR"], read_settings(settings).wait_for_lock)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        try:
+            self.held = archive.lock(self.output, wait=self.wait)
+            # This run holds the archive, so any temporary file in it is the leftover of a
+            # run that was killed while writing.
+            if removed := archive.remove_stale_temporaries(self.output):
+                logger.warning("removed %d temporary file(s) left by a killed run", removed)
+            if (read_archive := getattr(spider, "read_archive", None)) is not None:
+                read_archive()
+        except ApodError as error:  # in use by another run, not a directory, a bad state
+            self.engine_stopped()
+            logger.error("%s", error)
+            locked = isinstance(error, ArchiveLocked)
+            raise CloseSpider("archive_locked" if locked else "archive_unreadable") from None
+
+    def engine_stopped(self) -> None:
+        if self.held is not None:
+            self.held.close()
+            self.held = None
 
 
 class RunSummary:

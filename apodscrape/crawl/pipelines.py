@@ -42,12 +42,6 @@ class WriteDayPipeline:
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
         return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
 
-    def open_spider(self) -> None:
-        # This run holds the archive (archive.lock: runs on one archive never overlap), so
-        # any temporary file here is the leftover of a run that was killed while writing.
-        if removed := archive.remove_stale_temporaries(self.output_dir):
-            logger.warning("removed %d temporary file(s) left by a killed run", removed)
-
     async def process_item(self, item: Day) -> Day:
         try:
             # a thread keeps the fsync off the event loop

@@ -84,6 +84,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "apodscrape.crawl.extensions.LogLevel": 0,  # first: before any other component logs
+    # the archive held for the crawl, before the spider reads it
+    "apodscrape.crawl.extensions.ArchiveLock": 1,
     "apodscrape.crawl.extensions.RunSummary": 500,
     "apodscrape.crawl.extensions.Progress": 500,
 }

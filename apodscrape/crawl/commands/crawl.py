@@ -44,11 +44,18 @@ class Command(crawl.Command):
             settings = read_settings(self.settings)
         except ApodError as error:
             _refuse(error)
-        try:  # and the archive held before Scrapy starts: a second run is one line
-            archive.lock(self.settings["APOD_OUTPUT_DIR"], wait=settings.wait_for_lock)
+        # and the archive held before Scrapy starts: a second run is one line (the crawl's
+        # ArchiveLock extension keeps this hold, and lets it go)
+        output = self.settings["APOD_OUTPUT_DIR"]
+        try:
+            archive.lock(output, wait=settings.wait_for_lock)
         except ApodError as error:  # in use by another run, or no archive can be made there
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(EXIT_INCOMPLETE) from None
+        try:  # its state too, which no other run can change from now on
+            archive.read_state(output)
+        except ApodError as error:
+            _refuse(error)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

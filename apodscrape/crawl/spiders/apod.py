@@ -35,6 +35,7 @@ from ...plan import (
     CLASSIC,
     DEFAULT_REFRESH,
     SCIENCE,
+    Plan,
     make_plan,
     parse_arguments,
     read_settings,
@@ -69,6 +70,7 @@ class ApodSpider(scrapy.Spider):
         self.classic_failed: set[dt.date] = set()  # days the classic site could not give
         self.confirmed_missing: set[dt.date] = set()  # days a source said it does not have
         self.media_done: set[dt.date] = set()  # days whose media MediaPipeline stored
+        self.plan: Plan | None = None  # made by read_archive, once the run holds the archive
 
     @property
     def media(self) -> bool:
@@ -80,19 +82,22 @@ class ApodSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = read_settings(crawler.settings)
         spider.output = crawler.settings.get("APOD_OUTPUT_DIR")
-        # One run per archive, from before it reads the archive until it ends.
-        spider.archive_lock = archive.lock(spider.output, wait=spider.config.wait_for_lock)
-        # Incremental: what the archive already has is not asked again (but the refresh
-        # window), and what it lacks since the oldest day ever asked is asked again.
-        spider.state = archive.read_state(spider.output)
-        archived = archive.archived_days(spider.output)
-        today = days.today_eastern()
-        spider.plan = make_plan(spider.arguments, spider.config, archived, today, spider.state)
-        # auto takes from the API what the classic site does not give; classic never does
-        spider.api_fallback = spider.plan.source == AUTO
         return spider
 
+    def read_archive(self) -> None:
+        """Plan the run from the archive, once the run holds it (the ArchiveLock extension
+        calls this). Incremental: what the archive already has is not asked again (but the
+        refresh window), and what it lacks since the oldest day ever asked is asked again."""
+        self.state = archive.read_state(self.output)
+        archived = archive.archived_days(self.output)
+        today = days.today_eastern()
+        self.plan = make_plan(self.arguments, self.config, archived, today, self.state)
+        # auto takes from the API what the classic site does not give; classic never does
+        self.api_fallback = self.plan.source == AUTO
+
     def closed(self, reason: str) -> None:
+        if self.plan is None:  # the archive was not held, or could not be read: nothing learnt
+            return
         asked = self.plan.fetch + self.plan.skipped
         state = self.state
         if asked:
@@ -107,11 +112,10 @@ class ApodSpider(scrapy.Spider):
             archive.write_state(self.output, state)
         except OSError as error:
             self.logger.error("cannot keep the archive's state: %s", error.strerror or error)
-        finally:
-            self.archive_lock.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         plan, stats = self.plan, self.crawler.stats
+        assert plan is not None, "read_archive() comes first (the ArchiveLock extension)"
         stats.set_value("apod/days", len(plan.fetch) + len(plan.skipped))
         for day in plan.skipped:
             if day in days.KNOWN_GAPS or day in self.state.missing:
