@@ -508,6 +508,7 @@ def test_a_media_folder_that_is_a_symlink_is_not_written_into(
     assert sorted(p.name for p in victim.parent.iterdir()) == ["secret.key"]
 
 
+@pytest.mark.slow
 def test_a_media_404_is_one_line(site: SiteSim, tmp_path: Path) -> None:
     _media_day(site, Answer(404, b"<html>Not Found</html>", {"Content-Type": "text/html"}))
     run = scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
@@ -518,6 +519,7 @@ def test_a_media_404_is_one_line(site: SiteSim, tmp_path: Path) -> None:
     assert lines[0].endswith(f"WARNING: {DAY}: media not stored: HTTP 404 from {site.url}{IMAGE}")
 
 
+@pytest.mark.slow
 def test_a_media_folder_that_is_a_file_is_one_line(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY, kind="image", slug="sky")
     (tmp_path / "media").write_text("a file\n")
@@ -602,6 +604,7 @@ def test_a_read_only_archive_is_read_and_refused_in_lines(
     assert "2025-01-04: failed: cannot write its file: Read-only file system" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_connection_dropped_once_and_retried_is_silent(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY)
     body = site.classic_page(DAY).body
@@ -639,6 +642,7 @@ def test_a_killed_exports_leftovers_are_removed(one_day_archive: Path, tmp_path:
 # --- hangs ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_stuck_server_is_no_hang_that_two_sigterms_cannot_end(site: SiteSim, tmp_path) -> None:
     # Without a worker pool no other process can stop under a run: what can still stall is
     # a server that never answers. The first SIGTERM waits for what is under way, the second

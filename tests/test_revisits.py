@@ -161,6 +161,7 @@ def write_twice(directory: Path, pages: list[tuple[str, bytes]]) -> None:
     assert kinds == ["response"] * len(pages) + ["revisit"] * len(pages)
 
 
+@pytest.mark.slow
 def test_every_corpus_capture_reads_back_byte_for_byte(corpus: Path, tmp_path: Path) -> None:
     # A day file is a function of the capture's address and bytes (parse_page is pure): the
     # same bytes back, from a copy or a revisit, rebuild the same file. (Parsing all 9,702

@@ -170,6 +170,7 @@ def _answers(server: subprocess.Popen, url: str, expected: bytes) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_pywb_replays_every_capture_with_its_bytes(archive: Path, pywb: str) -> None:
     kept = kept_records(archive)
     assert {kind for kind, *_ in kept} == {"response", "revisit"}
