@@ -11,10 +11,15 @@ The public API is pure (no Scrapy needed):
 
 from __future__ import annotations
 
-from .archive import load, render
+import importlib
+from typing import Any
+
 from .errors import ApodError, NotADayPage, WrongDayError
-from .parse import parse_listing, parse_page
 from .record import Day
+
+# Imported on first use: the parser stack (bs4, lxml, markdownify) and the day file's
+# (frontmatter, yaml) cost about a second, which a tool that needs neither (`serve`) skips.
+_LAZY = {"load": "archive", "render": "archive", "parse_listing": "parse", "parse_page": "parse"}
 
 __version__ = "0.1.0"
 __all__ = [
@@ -27,3 +32,11 @@ __all__ = [
     "parse_page",
     "render",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -19,14 +19,16 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import archive, days
+from . import days
 from .errors import ApodError
 from .markdown_text import plain_text
 from .media import media_type, thumbnail
 from .record import Day
-from .warc import PARSER_VERSION, Captured, Where
+
+if TYPE_CHECKING:  # imported where used: readers (`serve`) need neither warcio nor the parser
+    from .warc import Captured, Where
 
 CATALOG_NAME = "catalog.sqlite"
 APPLICATION_ID = 1095716676  # 'APOD': a foreign SQLite file is told apart
@@ -209,7 +211,7 @@ def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
         raise _unusable(directory, f"cannot be opened ({error})") from None
     try:
         db.execute("PRAGMA busy_timeout = 5000")
-        if _check(db, directory):
+        if _check(db, directory, thorough=False):
             raise _unusable(directory, "is empty")
     except BaseException:
         db.close()
@@ -227,8 +229,13 @@ def _unusable(directory: str | os.PathLike[str], why: str) -> CatalogError:
     return CatalogError(f"{path} {why}; build it again: {REBUILD.format(directory=directory)}")
 
 
-def _check(db: sqlite3.Connection, directory: str | os.PathLike[str]) -> bool:
-    """Whether the database is empty (to be created); CatalogError unless it is ours."""
+def _check(
+    db: sqlite3.Connection, directory: str | os.PathLike[str], thorough: bool = True
+) -> bool:
+    """Whether the database is empty (to be created); CatalogError unless it is ours.
+    `thorough`: every page read (quick_check: 0.4 s at 76 MB), as a writer must before it
+    adds to the file; else each table's first row, enough for a reader, whose queries
+    meet any damage further in as sqlite3.DatabaseError (the API's 503)."""
     try:
         application = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -239,6 +246,11 @@ def _check(db: sqlite3.Connection, directory: str | os.PathLike[str]) -> bool:
             raise _unusable(directory, "is not an apodscrape catalog (another SQLite database)")
         if version > SCHEMA_VERSION:
             raise _unusable(directory, f"is of a newer apodscrape (schema {version})")
+        if not thorough:
+            tables = "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0"
+            for (table,) in db.execute(tables).fetchall():
+                db.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
+            return False
         found = db.execute("PRAGMA quick_check").fetchall()
         if found != [("ok",)]:
             raise _unusable(directory, f"is damaged ({found[0][0]})")
@@ -302,10 +314,15 @@ def day_row(
     day: Day,
     file: FileStamp,
     where: Where | None = None,
-    parser_version: str | None = PARSER_VERSION,
+    parser_version: str | None = None,
 ) -> tuple[Any, ...]:
     """A day's row of `days`, in DAY_COLUMNS order. `where`: the capture it was read from
-    (None for a day known only from its file, whose Day has no source)."""
+    (None for a day known only from its file, whose Day has no source). `parser_version`:
+    the parser's that read it (default: this apodscrape's, warc.PARSER_VERSION)."""
+    if day.source and parser_version is None:
+        from .warc import PARSER_VERSION
+
+        parser_version = PARSER_VERSION
     changed = dt.datetime.fromtimestamp(file.mtime_ns / 1e9, dt.UTC)
     return (
         day.date.isoformat(),
@@ -354,7 +371,7 @@ def put_day(
     day: Day,
     file: FileStamp,
     where: Where | None = None,
-    parser_version: str | None = PARSER_VERSION,
+    parser_version: str | None = None,
 ) -> None:
     """Put one day's full record into `days` (and `days_fts`), in its own transaction."""
     with transaction(db):
@@ -404,6 +421,9 @@ def build(
     """Make the catalog's `days` true of an archive's day files: a row for each file that
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
     from `captured`, warc.newest_days), no row for a day without a file. One transaction."""
+    from . import archive
+    from .warc import Captured
+
     found = Built()
     rows = []
     captured = captured or Captured()
