@@ -19,6 +19,9 @@ Rows (see bench/PERFORMANCE.md for what each means and the targets):
   9  `python -m apodscrape serve` of a synthetic archive under wrk's load beside nginx serving
      the same answers as files (bench/api.py): a single date, a 30-day range, count=10, a
      search; ready time and peak memory
+  10 the captures: the WARC bytes 30 daily cron runs add, kept as revisits and as copies;
+     `python -m apodscrape wacz` of the whole-archive crawl's captures: time, size against
+     the WARC files', `wacz validate`
 
 The simulator runs in a process of its own, and every crawl is a `scrapy crawl apod`
 subprocess writing to a temporary directory, so that neither competes with what is measured.
@@ -610,6 +613,66 @@ def row_site_thumbnails(bench: Bench) -> list[Row]:
 # --- command line ------------------------------------------------------------------------------
 
 
+# --- row 10: the captures: revisits, WACZ -------------------------------------------------------
+
+
+def warc_bytes(output: Path) -> int:
+    return sum(path.stat().st_size for path in warc_dir(output).glob("*.warc.gz"))
+
+
+def cron_runs(
+    sim: Simulator, output: Path, before: int, runs: int, revisits: bool
+) -> tuple[int, int]:
+    """`before` days of the archive, then `runs` daily runs of `scrapy crawl apod` each
+    asking one new day (the refresh window asks the two before it again): the WARC bytes
+    before the runs and those the runs added."""
+    first = END - dt.timedelta(days=runs - 1)
+    start = ["-a", f"start={first - dt.timedelta(days=before)}", "-a", "source=classic"]
+    keep = ["-s", f"APOD_WARC_REVISITS={revisits}"]
+    base = scrapy_crawl(sim, output, *start, "-a", f"end={first - dt.timedelta(days=1)}", *keep)
+    check(base, "the days before the cron runs")
+    kept = warc_bytes(output)
+    for n in range(runs):
+        day = first + dt.timedelta(days=n)
+        check(scrapy_crawl(sim, output, *start, "-a", f"end={day}", *keep), f"cron run {day}")
+    return kept, warc_bytes(output) - kept
+
+
+def row_captures(bench: Bench) -> list[Row]:
+    before, runs = (3, 2) if bench.quick else (30, 30)
+    with simulator("classic", END) as sim:
+        copies = cron_runs(sim, bench.workdir / "cron-copies", before, runs, revisits=False)
+        revisits = cron_runs(sim, bench.workdir / "cron-revisits", before, runs, revisits=True)
+    crawl = bench.classic_crawl()
+    out = bench.workdir / "captures.wacz"
+    command = [sys.executable, "-m", "apodscrape", "wacz", str(crawl.output), str(out)]
+    started = time.perf_counter()
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"wacz exited {run.returncode}\n{run.stderr[-3000:]}")
+    ratio = out.stat().st_size / warc_bytes(crawl.output)
+    validate = [str(Path(sys.executable).parent / "wacz"), "validate", "-f", str(out)]
+    started = time.perf_counter()
+    valid = subprocess.run(validate, capture_output=True, text=True).returncode == 0
+    checked = time.perf_counter() - started
+    kib = 1024
+    met = seconds <= 60 and ratio <= 1.05
+    return [
+        Row(10, f"{runs} daily cron runs (a new day, the 2 before asked again): WARC bytes added",
+            f"{revisits[1] / kib:,.0f} KiB with revisits, {copies[1] / kib:,.0f} KiB as copies "
+            f"({100 * revisits[1] / copies[1]:.0f}%)"),
+        Row(10, f"  the archive's WARC files after them ({before} days before them, then the runs)",
+            f"{sum(revisits) / kib:,.0f} KiB with revisits, {sum(copies) / kib:,.0f} KiB as "
+            "copies"),
+        Row(10, f"wacz of the whole-archive crawl's captures ({crawl.written:,} days)",
+            f"{seconds:.1f} s, {out.stat().st_size / 2**20:,.1f} MiB, {ratio:.3f} of the WARCs",
+            "<= 60 s, <= 1.05", verdict(met) if not bench.quick else ""),
+        Row(10, "  wacz validate (py-wacz) of it", f"{'valid' if valid else 'INVALID'}, "
+            f"{checked:.1f} s", "valid", verdict(valid)),
+    ]  # fmt: skip
+
+
 ROWS: dict[int, Callable[..., list[Row]]] = {
     1: lambda bench: row_conversion(bench.quick),
     2: row_crawl,
@@ -620,6 +683,7 @@ ROWS: dict[int, Callable[..., list[Row]]] = {
     7: row_site_update,
     8: row_site_thumbnails,
     9: lambda bench: api.row_api(bench.quick, bench.workdir),
+    10: row_captures,
 }
 
 

@@ -53,11 +53,11 @@ def test_a_quick_run_of_every_row_prints_the_table(corpus: Path) -> None:
     assert "ceiling: bare lxml.html.fromstring" in done.stdout
     assert "Scrapy's floor: a spider that only asks, crawl's settings" in done.stdout
     assert "API single date: req/s, p99 (nginx, same answers as files)" in done.stdout
-    for number in "123456789":
+    for number in [*"123456789", "10"]:
         assert any(line.startswith(f"{number} ") for line in done.stdout.splitlines())
 
 
 def test_unknown_row_is_refused() -> None:
-    command = [sys.executable, "-m", "bench.run", "--only", "10"]
+    command = [sys.executable, "-m", "bench.run", "--only", "11"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "no row 10" in done.stderr
+    assert done.returncode == 2 and "no row 11" in done.stderr
