@@ -26,9 +26,7 @@ from .errors import ApodError
 from .markdown_text import plain_text
 from .media import media_type, thumbnail
 from .record import Day
-
-if TYPE_CHECKING:  # imported where used: readers (`serve`) need neither warcio nor the parser
-    from .warc import Captured, Where
+from .warc import PARSER_VERSION, Captured, Where, days_in, warc_files
 
 CATALOG_NAME = "catalog.sqlite"
 APPLICATION_ID = 1095716676  # 'APOD': a foreign SQLite file is told apart
@@ -456,3 +454,350 @@ def archived(db: sqlite3.Connection) -> set[dt.date]:
 def day_file_name(date: str) -> str:
     """The day file of a row's date (apYYMMDD.txt)."""
     return f"{days.stem(dt.date.fromisoformat(date))}.txt"
+
+
+# --- runs, outcomes, media ------------------------------------------------------------------
+
+ASKED, WRITTEN, UNCHANGED, MISSING, FAILED = "asked", "written", "unchanged", "missing", "failed"
+STORED, NONE = "stored", "none"  # media: downloaded; nothing to download (FAILED: not stored)
+_PUT_OUTCOME = (
+    "INSERT INTO outcomes (run_id, date, outcome, reason, at) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (run_id, date) DO UPDATE SET"
+    " outcome = excluded.outcome, reason = excluded.reason, at = excluded.at"
+)
+_PUT_MEDIA = (
+    "INSERT OR REPLACE INTO media (date, url, path, size, sha256, status, reason, at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Outcome(NamedTuple):
+    """What became of one day a run asked for."""
+
+    date: dt.date
+    outcome: str  # ASKED, WRITTEN, UNCHANGED, MISSING or FAILED
+    reason: str | None = None  # why it failed; what the source said of a missing day
+    at: str = ""  # when (now, if not given)
+
+
+class Media(NamedTuple):
+    """One media file of a day: stored (path, size, checksum), failed (why), or none to get."""
+
+    date: dt.date
+    url: str
+    status: str  # STORED, FAILED or NONE
+    path: str | None = None  # relative to the archive: media/apYYMMDD/NAME
+    size: int | None = None
+    sha256: str | None = None
+    reason: str | None = None
+    at: str = ""
+
+
+def start_run(
+    db: sqlite3.Connection, command: str, arguments: dict[str, Any], started_at: str = ""
+) -> int:
+    """A new run in `runs` (committed): its id."""
+    with transaction(db):
+        cursor = db.execute(
+            "INSERT INTO runs (command, arguments, started_at) VALUES (?, ?, ?)",
+            (command, _json(arguments), started_at or now()),
+        )
+    return cursor.lastrowid or 0
+
+
+def run_capture(db: sqlite3.Connection, run: int, warc_file: str) -> None:
+    """Name the WARC file a run keeps its captures in (call in a transaction)."""
+    db.execute("UPDATE runs SET warc_file = ? WHERE id = ?", (warc_file, run))
+
+
+def end_run(db: sqlite3.Connection, run: int, exit_status: int, counts: dict[str, int]) -> None:
+    """A run's end: when, its exit status and its counts (committed)."""
+    with transaction(db):
+        db.execute(
+            "UPDATE runs SET ended_at = ?, exit_status = ?, counts = ? WHERE id = ?",
+            (now(), exit_status, _json(counts), run),
+        )
+
+
+def put_outcomes(db: sqlite3.Connection, run: int, outcomes: Iterable[Outcome]) -> None:
+    """Each day's outcome in this run (the last one said wins); call in a transaction."""
+    stamp = now()
+    db.executemany(
+        _PUT_OUTCOME,
+        ((run, o.date.isoformat(), o.outcome, o.reason, o.at or stamp) for o in outcomes),
+    )
+
+
+def put_media(db: sqlite3.Connection, media: Iterable[Media]) -> None:
+    """Media rows, replacing a day's row of the same address; call in a transaction."""
+    stamp = now()
+    db.executemany(
+        _PUT_MEDIA,
+        (
+            (m.date.isoformat(), m.url, m.path, m.size, m.sha256, m.status, m.reason, m.at or stamp)
+            for m in media
+        ),
+    )
+
+
+# --- what runs remember (once .apodscrape-state.json) ---------------------------------------
+
+
+def read_state(db: sqlite3.Connection) -> archive.State:
+    """What runs remember of the archive, as the plan reads it: the oldest day any run was
+    asked for, the days their source confirmed missing (and not archived since), the days
+    whose media is stored (or has nothing to store, and none failed since)."""
+    span = db.execute("SELECT value FROM meta WHERE key = 'span_from'").fetchone()
+    return archive.State(
+        span_from=dt.date.fromisoformat(span[0]) if span else None,
+        missing=confirmed_missing(db),
+        media_done={
+            dt.date.fromisoformat(date)
+            for (date,) in db.execute(
+                "SELECT date FROM media GROUP BY date HAVING sum(status = ?) = 0", (FAILED,)
+            )
+        },
+    )
+
+
+def confirmed_missing(db: sqlite3.Connection) -> set[dt.date]:
+    """Days with no file whose last outcome is missing, said once the day was settled
+    (older than the refresh window when it was said: today's page may not be out yet)."""
+    from .plan import DEFAULT_REFRESH  # the plan reads the state this makes
+
+    found = set()
+    for date, at in db.execute(
+        "SELECT o.date, o.at FROM outcomes AS o WHERE o.outcome = ?"
+        " AND o.run_id = (SELECT max(run_id) FROM outcomes AS later"
+        "   WHERE later.date = o.date AND later.outcome != ?)"
+        " AND o.date NOT IN (SELECT date FROM days)",
+        (MISSING, ASKED),
+    ):
+        said = days.today_eastern(dt.datetime.fromisoformat(at))
+        day = dt.date.fromisoformat(date)
+        if day <= said - dt.timedelta(days=DEFAULT_REFRESH):
+            found.add(day)
+    return found
+
+
+def widen_span(db: sqlite3.Connection, oldest: dt.date) -> None:
+    """Remember that a run was asked for days from `oldest` (call in a transaction)."""
+    db.execute(
+        "INSERT INTO meta VALUES ('span_from', ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = min(value, excluded.value)",
+        (oldest.isoformat(),),
+    )
+
+
+# --- the catalog kept true of the files ------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Mended:
+    """What `mend` found: rows put again (a file changed, or new), files only touched,
+    rows of files gone, files that cannot be read (left without a row)."""
+
+    put: list[dt.date] = dataclasses.field(default_factory=list)
+    touched: int = 0
+    removed: list[dt.date] = dataclasses.field(default_factory=list)
+    unreadable: list[str] = dataclasses.field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.put or self.removed or self.unreadable)
+
+
+def stale(
+    db: sqlite3.Connection, directory: str | os.PathLike[str]
+) -> tuple[list[tuple[dt.date, Path]], list[dt.date]]:
+    """The day files whose size or modification time is not their row's (or that have no
+    row), and the rows whose file is gone: all a stat of each file tells."""
+    known = {
+        date: (size, mtime)
+        for date, size, mtime in db.execute("SELECT date, file_size, file_mtime_ns FROM days")
+    }
+    changed = []
+    for day, path in archive.archive_files(directory):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        if known.pop(day.isoformat(), None) != (status.st_size, status.st_mtime_ns):
+            changed.append((day, path))
+    return changed, sorted(dt.date.fromisoformat(date) for date in known)
+
+
+def mend(
+    db: sqlite3.Connection,
+    directory: str | os.PathLike[str],
+    warc_dir: Path | None = None,
+    jobs: int = 1,
+) -> Mended:
+    """Make the catalog true of the day files again after a crash between a file and its
+    row (or any change made behind its back): a row for each file that changed or has none,
+    read from the file and the newest capture of its day, none for a file gone. Only the
+    WARC files no finished run accounts for (a killed run's) are parsed, and only if a
+    file's bytes changed; otherwise the row's capture stays. One transaction."""
+    found = Mended()
+    changed, gone = stale(db, directory)
+    rows = []
+    unsettled: Captured | None = None
+    for day, path in changed:
+        try:
+            data = path.read_bytes()
+            file = stamp_file(path, data)
+            row = _row(db, day)
+            if row is not None and row["file_sha256"] == file.sha256:
+                db.execute(
+                    "UPDATE days SET file_size = ?, file_mtime_ns = ? WHERE date = ?",
+                    (file.size, file.mtime_ns, day.isoformat()),
+                )  # autocommit: a touch is true at once
+                found.touched += 1
+                continue
+            record = archive.read_day(day, path)
+        except (ApodError, OSError) as error:
+            found.unreadable.append(str(error))
+            continue
+        if unsettled is None:
+            unsettled = _unsettled_captures(db, warc_dir, jobs)
+        captured, where = unsettled.days.get(day), unsettled.where.get(day)
+        if captured is None and row is not None and row["source"]:
+            captured, where = day_of_row(row), _where_of_row(row)
+        rows.append(day_row(day_of_file(record, captured), file, where))
+        found.put.append(day)
+    with transaction(db):
+        db.executemany("DELETE FROM days WHERE date = ?", [(d.isoformat(),) for d in gone])
+        put_days(db, rows)
+    found.removed = gone
+    return found
+
+
+def _unsettled_captures(db: sqlite3.Connection, warc_dir: Path | None, jobs: int) -> Captured:
+    """The days of the WARC files that no finished run accounts for (a killed run's)."""
+    if warc_dir is None or not warc_dir.is_dir():
+        return Captured()
+    settled = {
+        name
+        for (name,) in db.execute(
+            "SELECT warc_file FROM runs WHERE ended_at IS NOT NULL AND warc_file IS NOT NULL"
+        )
+    }
+    return days_in([p for p in warc_files(warc_dir) if p.name not in settled], jobs)
+
+
+def _row(db: sqlite3.Connection, day: dt.date) -> dict[str, Any] | None:
+    cursor = db.execute("SELECT * FROM days WHERE date = ?", (day.isoformat(),))
+    values = cursor.fetchone()
+    if values is None:
+        return None
+    return dict(zip((c[0] for c in cursor.description), values, strict=True))
+
+
+def day_of_row(row: dict[str, Any]) -> Day:
+    """The Day a row of `days` holds."""
+    keywords = row["keywords"]
+    return Day(
+        date=dt.date.fromisoformat(row["date"]),
+        title=row["title"],
+        canonical_url=row["canonical_url"],
+        media_type=row["media_type"],
+        image_url=row["image_url"],
+        hd_image_url=row["hd_image_url"],
+        credit=json.loads(row["credit"]),
+        explanation=row["explanation"],
+        keywords=None if keywords is None else json.loads(keywords),
+        source=row["source"] or "",
+        source_url=row["source_url"] or "",
+        raw_sha256=row["raw_sha256"] or "",
+        thumbnail_url=row["thumbnail_url"],
+    )
+
+
+def _where_of_row(row: dict[str, Any]) -> Where | None:
+    if row["warc_file"] is None:
+        return None
+    offset = -1 if row["warc_offset"] is None else row["warc_offset"]
+    return Where(row["warc_file"], offset, row["fetched_at"] or "")
+
+
+# --- an archive written before the catalog ---------------------------------------------------
+
+
+def is_new(db: sqlite3.Connection) -> bool:
+    """Whether the catalog has never been filled (no day, no run)."""
+    return (
+        db.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM days) AND NOT EXISTS (SELECT 1 FROM runs)"
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def migrate(db: sqlite3.Connection, directory: str | os.PathLike[str], jobs: int = 1) -> str | None:
+    """Fill a new catalog from what an archive kept before it had one: its day files and
+    raw captures (build), and `.apodscrape-state.json` (the span asked, the days confirmed
+    missing, the days whose media is done: recorded as a `migrate` run), which is then
+    removed with the Facts kept beside the captures (`warc/.parsed/`). What was done, in a
+    line to say once; None if the catalog is not new or the archive holds nothing."""
+    directory = Path(directory)
+    captures = archive.warc_dir(directory)
+    warcs = warc_files(captures) if captures.is_dir() else []
+    state_path = directory / archive.STATE_NAME
+    files = archive.archived_days(directory)
+    if not is_new(db) or not (files or warcs or state_path.exists()):
+        return None
+    state = archive.read_state(directory)  # ApodError if damaged: nothing changes then
+    built = build(db, directory, days_in(warcs, jobs) if warcs else None)
+    run = start_run(db, "migrate", {"from": [archive.STATE_NAME, archive.WARC_DIRNAME]})
+    media = list(_media_done(db, directory, state.media_done))
+    with transaction(db):
+        if state.span_from is not None:
+            widen_span(db, state.span_from)
+        said = "confirmed missing by its source (.apodscrape-state.json)"
+        put_outcomes(db, run, (Outcome(day, MISSING, said) for day in sorted(state.missing)))
+        put_media(db, media)
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('migrated_from', ?)",
+            (_json({"state": state_path.exists(), "warc_files": len(warcs), "at": now()}),),
+        )
+    counts = {"days": built.days, "missing": len(state.missing), "media": len(media)}
+    end_run(db, run, 0, counts)
+    state_path.unlink(missing_ok=True)
+    _remove_kept_facts(captures)
+    return (
+        f"catalog {catalog_path(directory)} made from what this archive kept before it had "
+        f"one: {built.days} day files ({built.from_captures} with their capture, from "
+        f"{len(warcs)} WARC files), {len(state.missing)} days confirmed missing, "
+        f"{len(media)} days' media done"
+        + (f"; {len(built.unreadable)} files unreadable, left out" if built.unreadable else "")
+    )
+
+
+def _media_done(db: sqlite3.Connection, directory: Path, done: set[dt.date]) -> Iterator[Media]:
+    """The media rows of days whose media a run stored (or found nothing to store)."""
+    urls = dict(db.execute("SELECT date, coalesce(hd_image_url, image_url, '') FROM days"))
+    for day in sorted(done):
+        url = urls.get(day.isoformat(), "")
+        folder = directory / archive.MEDIA_DIRNAME / days.stem(day)
+        files = sorted(folder.iterdir()) if folder.is_dir() else []
+        if not files:
+            yield Media(day, url, NONE, reason="nothing to download")
+        for path in files:
+            data = path.read_bytes()
+            yield Media(
+                day,
+                url if len(files) == 1 else f"{url}#{path.name}",
+                STORED,
+                path.relative_to(directory).as_posix(),
+                len(data),
+                hashlib.sha256(data).hexdigest(),
+            )
+
+
+def _remove_kept_facts(captures: Path) -> None:
+    """The Facts an older apodscrape kept beside its captures: the catalog holds them."""
+    kept = captures / ".parsed"
+    if kept.is_dir():
+        for path in kept.glob("*.json"):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            kept.rmdir()

@@ -452,12 +452,28 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
     """Every day the captures give, parsed on `jobs` processes; the newest capture wins.
     Having parsed every file, it keeps each file's Facts as newest_facts would (rebuild
     parses anyway: the export after it then parses nothing)."""
-    found = Captured()
     paths = warc_files(directory)
     stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
     kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
     lost: dict[Path, list[str]] = {path: [] for path in paths}
-    originals = Originals(directory)
+    found = days_in(paths, jobs, kept, lost)
+    for path in paths:
+        keep_facts(path, kept[path], stamps[path], lost[path])
+    return found
+
+
+def days_in(
+    paths: list[Path],
+    jobs: int = 1,
+    kept: dict[Path, list[tuple[str, Facts]]] | None = None,
+    lost: dict[Path, list[str]] | None = None,
+) -> Captured:
+    """Every day the captures of these WARC files give (oldest first), parsed on `jobs`
+    processes; the newest capture wins. `kept`, `lost`: each file's Facts, and the records
+    that could not be read, are added there."""
+    found = Captured()
+    lost = {path: [] for path in paths} if lost is None else lost
+    originals = Originals(paths[0].parent) if paths else None
     tagged = ((p, c) for p in paths for c in _captures_of(p, lost[p], originals))
     for path, where, result in _days_of_all(tagged, jobs):
         found.captures += 1
@@ -466,9 +482,9 @@ def newest_days(directory: Path, jobs: int = 1) -> Captured:
         else:
             found.days.update((day.date, day) for day in result)
             found.where.update((day.date, where) for day in result)
-            kept[path] += _dated_facts(result)
+            if kept is not None:
+                kept[path] += _dated_facts(result)
     for path in paths:
-        keep_facts(path, kept[path], stamps[path], lost[path])
         found.damaged += lost[path]
     return found
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -267,4 +268,103 @@ def test_rebuild_writes_the_catalog_and_moves_an_unusable_one_aside(
     files = archive.archive_files(out)
     assert f"{len(files)} days catalogued" in said
     assert [row["date"] for row in rows(db)] == [day.isoformat() for day, _ in files]
+    db.close()
+
+
+# --- mend: the catalog made true of the files again -----------------------------------------
+
+
+@pytest.fixture
+def catalogued(corpus_archive: Path, tmp_path: Path) -> Path:
+    """A copy of the corpus archive and its catalog, to change."""
+    return Path(shutil.copytree(corpus_archive, tmp_path / "archive"))
+
+
+def test_mend_finds_what_changed_behind_the_catalogs_back(catalogued: Path) -> None:
+    db = catalog.open_catalog(catalogued)
+    before = {row["date"]: row for row in rows(db)}
+    (first, first_path), (second, second_path), (third, third_path), *_ = archive.archive_files(
+        catalogued
+    )
+    os.utime(first_path)  # touched: the same bytes
+    record = archive.read_day(second, second_path)  # changed: a corrected title
+    corrected = archive.compose({**_front(record), "title": "Corrected"}, record["explanation"])
+    archive.write_atomic(second_path, corrected)
+    third_path.unlink()  # gone
+    mended = catalog.mend(db, catalogued, archive.warc_dir(catalogued))
+    assert (mended.touched, mended.put, mended.removed) == (1, [second], [third])
+    after = {row["date"]: row for row in rows(db)}
+    assert third.isoformat() not in after
+    corrected = after[second.isoformat()]
+    assert corrected["title"] == "Corrected"
+    assert corrected["file_sha256"] == catalog.stamp_file(second_path).sha256
+    # what only the capture tells stays that of the newest capture of the day
+    for name in ("warc_file", "warc_offset", "raw_sha256", "source", "media_type", "keywords"):
+        assert corrected[name] == before[second.isoformat()][name]
+    assert after[first.isoformat()]["changed_at"] == before[first.isoformat()]["changed_at"]
+    assert not catalog.mend(db, catalogued, archive.warc_dir(catalogued))  # nothing left
+    assert db.execute("SELECT count(*) FROM days_fts").fetchone()[0] == len(after)
+    db.close()
+
+
+def _front(record: dict) -> dict:
+    return {key: record[key] for key in archive.FIELDS}
+
+
+def test_mend_reads_a_killed_runs_captures_for_a_file_without_its_row(catalogued: Path) -> None:
+    db = catalog.open_catalog(catalogued)
+    ((day, _), *_) = archive.archive_files(catalogued)
+    db.execute("DELETE FROM days WHERE date = ?", (day.isoformat(),))
+    (captures,) = warc.warc_files(archive.warc_dir(catalogued))
+    run = catalog.start_run(db, "crawl", {})  # it never ended: its captures are not settled
+    with catalog.transaction(db):
+        catalog.run_capture(db, run, captures.name)
+    mended = catalog.mend(db, catalogued, archive.warc_dir(catalogued))
+    assert mended.put == [day]
+    (row,) = rows(db, f"SELECT * FROM days WHERE date = '{day}'")
+    assert row["warc_file"] == captures.name and row["source"] in (CLASSIC, SCIENCE)
+    db.close()
+
+
+# --- runs and outcomes: what runs remember --------------------------------------------------
+
+
+def test_the_state_runs_remember_is_read_from_outcomes_and_media(tmp_path: Path) -> None:
+    write_days(tmp_path, [a_day("2025-01-04")])
+    db = catalog.open_catalog(tmp_path)
+    catalog.build(db, tmp_path)
+    old, gap, today = dt.date(2025, 1, 3), dt.date(2025, 1, 5), dt.date.today()
+    first = catalog.start_run(db, "crawl", {"start": "2025-01-01"})
+    second = catalog.start_run(db, "crawl", {})
+    with catalog.transaction(db):
+        catalog.widen_span(db, dt.date(2025, 1, 1))
+        catalog.widen_span(db, dt.date(2025, 1, 2))  # a later, narrower run: the span stays
+        catalog.put_outcomes(
+            db,
+            first,
+            [
+                catalog.Outcome(old, catalog.MISSING, "404"),
+                catalog.Outcome(gap, catalog.MISSING, "404"),
+                catalog.Outcome(dt.date(2025, 1, 4), catalog.MISSING, "404"),  # archived since
+                catalog.Outcome(today, catalog.MISSING, "not out yet"),  # not settled
+            ],
+        )
+        # the next run found the gap's page failing: the source's word no longer holds
+        catalog.put_outcomes(db, second, [catalog.Outcome(gap, catalog.FAILED, "HTTP 500")])
+        catalog.put_outcomes(db, second, [catalog.Outcome(old, catalog.ASKED)])  # killed
+        catalog.put_media(
+            db,
+            [
+                catalog.Media(dt.date(2025, 1, 4), "https://x/a.jpg", catalog.STORED),
+                catalog.Media(dt.date(2025, 1, 6), "https://x/b.jpg", catalog.FAILED, reason="500"),
+                catalog.Media(dt.date(2025, 1, 7), "", catalog.NONE),
+            ],
+        )
+    state = catalog.read_state(db)
+    assert state.span_from == dt.date(2025, 1, 1)
+    assert state.missing == {old}
+    assert state.media_done == {dt.date(2025, 1, 4), dt.date(2025, 1, 7)}
+    catalog.end_run(db, second, 1, {"failed": 1})
+    ended = db.execute("SELECT exit_status, counts FROM runs WHERE id = ?", (second,))
+    assert ended.fetchone() == (1, '{"failed": 1}')
     db.close()
