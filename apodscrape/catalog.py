@@ -63,9 +63,9 @@ CREATE TABLE days (
   parser_version TEXT,
   fetched_at TEXT,
   changed_at TEXT NOT NULL,
-  credit_text TEXT NOT NULL,
-  file_size INTEGER NOT NULL,
-  file_mtime_ns INTEGER NOT NULL
+  credit_text TEXT NOT NULL DEFAULT '',
+  file_size INTEGER,
+  file_mtime_ns INTEGER
 );
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
