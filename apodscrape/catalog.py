@@ -28,7 +28,7 @@ from .media import media_type, thumbnail
 from .record import Day
 from .warc import PARSER_VERSION, Captured, Where, days_in, warc_files
 
-CATALOG_NAME = "catalog.sqlite"
+CATALOG_NAME = archive.CATALOG_NAME
 APPLICATION_ID = 1095716676  # 'APOD': a foreign SQLite file is told apart
 SCHEMA_VERSION = 1
 # what tells how to make a catalog again, in every error about one
@@ -197,6 +197,8 @@ def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
     """The archive's catalog opened read-only (any number of readers, in any processes,
     while a crawl writes: WAL): CatalogError if there is none or it cannot be used."""
     path = catalog_path(directory)
+    if not Path(directory).is_dir():
+        raise ApodError(f"cannot read {directory}: no such directory")
     _refuse_symlink(path, directory)
     if not path.is_file():
         raise CatalogError(
@@ -449,11 +451,6 @@ def build(
 def archived(db: sqlite3.Connection) -> set[dt.date]:
     """The days the catalog has a row for."""
     return {dt.date.fromisoformat(date) for (date,) in db.execute("SELECT date FROM days")}
-
-
-def day_file_name(date: str) -> str:
-    """The day file of a row's date (apYYMMDD.txt)."""
-    return f"{days.stem(dt.date.fromisoformat(date))}.txt"
 
 
 # --- runs, outcomes, media ------------------------------------------------------------------
@@ -801,3 +798,48 @@ def _remove_kept_facts(captures: Path) -> None:
             path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             kept.rmdir()
+
+
+# --- proof of agreement ----------------------------------------------------------------------
+
+
+def disagreements(
+    db: sqlite3.Connection, directory: str | os.PathLike[str], skip: set[Path] | None = None
+) -> Iterator[tuple[Path, str]]:
+    """Where the catalog and the day files disagree, as (path, what): each file's bytes
+    (checksum) and fields against its row, each row against its file. Files in `skip`
+    (those that do not read as FORMAT.md allows: reported for that) are passed over."""
+    cursor = db.execute(
+        "SELECT date, title, canonical_url, image_url, credit, explanation, file_sha256"
+        " FROM days ORDER BY date"
+    )
+    rows = {date: values for date, *values in cursor}
+    for day, path in archive.archive_files(directory):
+        row = rows.pop(day.isoformat(), None)
+        if skip and path in skip:
+            continue
+        if row is None:
+            yield path, "has no row in the catalog"
+            continue
+        *fields, sha256 = row
+        try:
+            data = path.read_bytes()
+            record = archive.read_day(day, path)
+        except (ApodError, OSError):
+            continue  # check reports what is wrong with the file itself
+        if hashlib.sha256(data).hexdigest() != sha256:
+            yield path, "is not the file its catalog row was made from (SHA-256 differs)"
+        title, canonical_url, image_url, credit, explanation = fields
+        held = {
+            "title": title,
+            "canonicalUrl": canonical_url,
+            "imageUrl": image_url,
+            "credit": json.loads(credit),
+            "explanation": explanation,
+        }
+        for key, value in held.items():
+            if record[key] != value:
+                yield path, f"{key} differs from its row in the catalog"
+    for date in rows:
+        name = archive.day_path(directory, dt.date.fromisoformat(date))
+        yield catalog_path(directory), f"has a row for {date}, whose file {name.name} is not there"

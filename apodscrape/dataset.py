@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,30 +18,67 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from . import __version__, archive, days
+from . import __version__, archive, catalog, days
 from .days import CANONICAL_BASE
 from .errors import ApodError
 from .parse.science import API_PATH, SCIENCE_BASE
 from .record import CLASSIC, SCIENCE
-from .table import COLUMNS, Column, row
-from .warc import RUN_STAMP, newest_facts
+from .table import COLUMNS, Column
+from .warc import RUN_STAMP
 
 
-def rows(
-    directory: str | os.PathLike[str],
-    warc: str | os.PathLike[str] | None = None,
-    damaged: list[str] | None = None,
-) -> Iterator[dict[str, Any]]:
+def rows(directory: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """Every day of an archive as a table row, oldest first (by date: ap991231 before
-    ap000101): the files' records with the newest capture's Facts of each day (from `warc`,
-    default DIR/warc) where the archive has one. The day files are read one at a time as
-    the rows are taken; the directory is listed at once (ApodError now if it cannot be).
-    Capture records that could not be read are named in `damaged` (else logged)."""
-    records = archive.records(directory)
-    warc_dir = Path(warc) if warc else archive.warc_dir(directory)
-    # the one thing held for the whole archive: small Facts a day (8.5 MB for 11,480 days)
-    captured = newest_facts(warc_dir, os.cpu_count() or 1, damaged) if warc_dir.is_dir() else {}
-    return (row(record, captured.get(record["date"])) for record in records)
+    ap000101), read from its catalog (catalog.sqlite: the full record of each day file).
+    ApodError now if there is no catalog, or it is not true of the day files (a file
+    changed, added or removed behind it: a stat of each tells)."""
+    if not catalog.catalog_path(directory).exists() and not archive.archive_files(directory):
+        return iter([])  # no day, no catalog: an empty table (ApodError if no directory)
+    db = catalog.open_readonly(directory)
+    try:
+        changed, gone = catalog.stale(db, directory)
+        if changed or gone:
+            for day, path in changed:
+                archive.read_day(day, path)  # a file that does not read: its own error
+            raise ApodError(
+                f"the catalog of {directory} is not true of {len(changed) + len(gone)} day "
+                f"files ({', '.join(_named(changed, gone))}): a crawl mends it, or "
+                + catalog.REBUILD.format(directory=directory)
+            )
+    except BaseException:
+        db.close()
+        raise
+    return _rows(db)
+
+
+def _named(changed: list[tuple[dt.date, Path]], gone: list[dt.date]) -> list[str]:
+    named = [f"{path.name} changed" for _, path in changed[:3]]
+    return named + [f"{archive.day_path('', day).name} gone" for day in gone[: 3 - len(named)]]
+
+
+def _rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """The catalog's days as table rows (each column read by its Day field's name)."""
+    names = ", ".join(column.field for column in COLUMNS)
+    read = [_READERS.get(column.kind) for column in COLUMNS]
+    try:
+        for values in db.execute(f"SELECT {names} FROM days ORDER BY date"):
+            row = {
+                column.name: value if reader is None or value is None else reader(value)
+                for column, reader, value in zip(COLUMNS, read, values, strict=True)
+            }
+            if row["source"] is None:  # no capture: whether the source was damaged is unknown
+                row["sourceDamaged"] = None
+            yield row
+    finally:
+        db.close()
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "date": dt.date.fromisoformat,
+    "bool": bool,
+    "strings": json.loads,
+    "credits": json.loads,
+}
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 A row is a day: the file's four keys and body, what derives from them (credits by role,
 copyright, plain text), and what only the page had (hi-res link, keywords, source,
-checksum), from a Day record when there is one. No Scrapy here: the feed exports
+checksum), as the catalog holds them (dataset.rows). No Scrapy here: the feed exports
 (settings.FEED_EXPORT_FIELDS, exporters.py) and `python -m apodscrape export` share it.
 """
 
@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 from typing import Any, NamedTuple
-
-from .media import media_type, thumbnail
-from .record import Day, Facts, derived
 
 
 class Column(NamedTuple):
@@ -146,38 +143,6 @@ COLUMNS = (
 NAMES = tuple(column.name for column in COLUMNS)
 # What `-O file` writes of each item: every column, then the media the run downloaded.
 FEED_FIELDS = {column.field: column.name for column in COLUMNS} | {"media_files": "mediaFiles"}
-
-
-def row(record: dict[str, Any], captured: Day | Facts | None = None) -> dict[str, Any]:
-    """A day's row, in column order, from its file's record (archive.read_day) and, when
-    there is one, its newest capture's Day or Facts; what only the page had is None
-    without one."""
-    source = captured.source if captured else None
-    extra = derived(record["credit"], record["explanation"], source)
-    kind = captured.media_type if captured else media_type(record["imageUrl"])
-    return {
-        "date": record["date"],
-        "title": record["title"],
-        "canonicalUrl": record["canonicalUrl"],
-        "mediaType": kind,
-        "imageUrl": record["imageUrl"],
-        "hdImageUrl": captured.hd_image_url if captured else None,
-        "thumbnailUrl": (
-            captured.thumbnail_url if captured else thumbnail(kind, record["imageUrl"])
-        ),
-        "credit": record["credit"],
-        "credits": extra.credits,
-        "copyright": extra.copyright,
-        "explanation": record["explanation"],
-        "explanationText": extra.explanation_text,
-        "keywords": captured.keywords if captured else None,
-        "alt": captured.alt if captured else None,
-        "permalink": captured.permalink if captured else None,
-        "sourceDamaged": captured.source_damaged if captured else None,
-        "source": source,
-        "sourceUrl": captured.source_url if captured else None,
-        "rawSha256": captured.raw_sha256 if captured else None,
-    }
 
 
 def csv_cell(value: Any) -> Any:

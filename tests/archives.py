@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from apodscrape import parse_page, render
+from apodscrape import catalog, parse_page, render
 from apodscrape.archive import day_path, write_atomic
 from apodscrape.days import canonical_url
 from apodscrape.record import IMAGE, Day
@@ -31,11 +31,16 @@ def a_day(iso: str, **changes: Any) -> Day:
     return Day(**fields)
 
 
-def write_days(directory: Path, days: Iterable[Day]) -> Path:
-    """An archive directory holding these days, written as the pipeline writes them."""
+def write_days(directory: Path, days: Iterable[Day], *, catalogued: bool = True) -> Path:
+    """An archive directory holding these days, written as the pipeline writes them, and
+    (unless not `catalogued`) its catalog made true of its files, as a crawl leaves it."""
     directory.mkdir(parents=True, exist_ok=True)
     for day in days:
         write_atomic(day_path(directory, day.date), render(day))
+    if catalogued:
+        db = catalog.open_catalog(directory)
+        catalog.mend(db, directory)
+        db.close()
     return directory
 
 

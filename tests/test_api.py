@@ -105,7 +105,7 @@ def days(corpus: Path) -> list[Day]:
 
 @pytest.fixture(scope="module")
 def server(days: list[Day], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    archive = write_days(tmp_path_factory.mktemp("api"), days)
+    archive = write_days(tmp_path_factory.mktemp("api"), days, catalogued=False)
     fill_catalog(archive, days)
     running = start_server(archive)
     yield running

@@ -20,6 +20,7 @@ from apodscrape.record import CLASSIC, SCIENCE
 from apodscrape.tools.convert import url_of
 
 from .archives import a_day, write_days
+from .test_cli import apodscrape
 
 
 def capture_corpus(corpus: Path, directory: Path) -> Path:
@@ -368,3 +369,55 @@ def test_the_state_runs_remember_is_read_from_outcomes_and_media(tmp_path: Path)
     ended = db.execute("SELECT exit_status, counts FROM runs WHERE id = ?", (second,))
     assert ended.fetchone() == (1, '{"failed": 1}')
     db.close()
+
+
+# --- check: the catalog proved true of the files ---------------------------------------------
+
+
+def test_check_proves_the_catalog_agrees_with_the_files(catalogued: Path) -> None:
+    run = apodscrape("check", str(catalogued))
+    assert run.returncode == 0 and run.stdout.decode().endswith(", 0 problems\n")
+
+
+def test_check_tells_each_disagreement_in_a_line(catalogued: Path) -> None:
+    (first, first_path), (second, second_path), (third, third_path), *_ = archive.archive_files(
+        catalogued
+    )
+    record = archive.read_day(first, first_path)
+    corrected = archive.compose({**_front(record), "title": "Corrected"}, record["explanation"])
+    archive.write_atomic(first_path, corrected)
+    third_path.unlink()
+    db = catalog.open_catalog(catalogued)
+    db.execute("DELETE FROM days WHERE date = ?", (second.isoformat(),))
+    db.close()
+    run = apodscrape("check", str(catalogued))
+    assert run.returncode == 1
+    lines = run.stdout.decode().splitlines()
+    assert lines[:-1] == [
+        f"{first_path}: is not the file its catalog row was made from (SHA-256 differs)",
+        f"{first_path}: title differs from its row in the catalog",
+        f"{second_path}: has no row in the catalog",
+        f"{catalogued / 'catalog.sqlite'}: has a row for {third}, whose file "
+        f"{third_path.name} is not there",
+    ]
+    assert lines[-1].endswith(", 4 problems")
+
+
+def test_check_says_an_archive_has_no_catalog(tmp_path: Path) -> None:
+    write_days(tmp_path, [a_day("2025-01-03")], catalogued=False)
+    run = apodscrape("check", str(tmp_path))
+    assert run.returncode == 1
+    assert run.stdout.decode().splitlines() == [
+        f"{tmp_path}/catalog.sqlite: {tmp_path} has no catalog (catalog.sqlite); build it: "
+        f"python -m apodscrape rebuild --out {tmp_path}",
+        "1 file, 1 problem",
+    ]
+
+
+def test_rebuild_of_an_archive_without_captures_catalogues_its_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_days(tmp_path, [a_day("2025-01-03"), a_day("2025-01-04")], catalogued=False)
+    assert main(["rebuild", "--out", str(tmp_path)]) == 0
+    assert "2 days catalogued from their files alone" in capsys.readouterr().err
+    assert apodscrape("check", str(tmp_path)).returncode == 0

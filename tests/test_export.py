@@ -12,11 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from apodscrape import archive, load
+from apodscrape import archive, dataset
 from apodscrape.__main__ import main
-from apodscrape.archive import dayfile
 from apodscrape.table import NAMES as COLUMNS
-from apodscrape.table import csv_cell, row
+from apodscrape.table import csv_cell
 from apodscrape.tools import export
 
 from .archives import a_day, write_days
@@ -97,7 +96,7 @@ def test_round_trip(request: pytest.FixtureRequest, tmp_path: Path, archive: str
     out = tmp_path / f"apod{suffix}"
     run = apodscrape("export", str(directory), str(out))
     assert run.returncode == 0, run.stderr
-    expected = [row(record) for record in load(directory)]
+    expected = list(dataset.rows(directory))
     card, schema = tmp_path / "README.md", tmp_path / "row.schema.json"
     assert run.stdout.decode() == (
         f"{len(expected)} days written to {out}\ndataset card {card}, row schema {schema}\n"
@@ -108,7 +107,7 @@ def test_round_trip(request: pytest.FixtureRequest, tmp_path: Path, archive: str
 
 
 def test_the_rows_derive_media_type_and_plain_text(edges: Path) -> None:
-    rows = [row(record) for record in load(edges)]
+    rows = list(dataset.rows(edges))
     assert [r["mediaType"] for r in rows] == ["other", "image", "video"]
     assert rows[1]["explanationText"] == "106 K, H2O; a * star.\n\nSee it."
     assert rows[0]["explanationText"] == ""
@@ -169,19 +168,19 @@ def test_parquet_is_written_a_row_group_at_a_time(
     monkeypatch.setattr(export, "PARQUET_BATCH", 2)
     assert main(["export", str(edges), str(tmp_path / "apod.parquet")]) == 0
     assert pq.ParquetFile(tmp_path / "apod.parquet").num_row_groups == 2
-    assert read_parquet(tmp_path / "apod.parquet") == [row(record) for record in load(edges)]
+    assert read_parquet(tmp_path / "apod.parquet") == list(dataset.rows(edges))
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_rows_are_read_as_they_are_written(
     edges: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
-    """An export holds one day at a time (Parquet: a batch): each day file is read only
-    when the row before it has gone to the file."""
+    """An export holds one day at a time (Parquet: a batch): each day's row is read from
+    the catalog only when the row before it has gone to the file."""
     monkeypatch.setattr(export, "PARQUET_BATCH", 1)
     events: list[str] = []
-    read_day = dayfile.read_day  # what archive.records reads each file with
-    monkeypatch.setattr(dayfile, "read_day", lambda *a: events.append("read") or read_day(*a))
+    read_date = dataset._READERS["date"]  # once a row, as the row is read from the catalog
+    monkeypatch.setitem(dataset._READERS, "date", lambda v: events.append("read") or read_date(v))
     if suffix == ".parquet":
         write_table = pq.ParquetWriter.write_table
 

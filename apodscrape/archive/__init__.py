@@ -8,6 +8,7 @@ of a killed run). The names callers use are here: `from apodscrape import archiv
 """
 
 from .dayfile import (
+    CATALOG_NAME,
     FIELDS,
     HANDLER,
     MEDIA_DIRNAME,
@@ -46,6 +47,7 @@ from .lock import LOCK_NAME, lock
 from .state import STATE_NAME, State, read_state, write_state
 
 __all__ = [
+    "CATALOG_NAME",
     "FIELDS",
     "HANDLER",
     "LOCK_NAME",

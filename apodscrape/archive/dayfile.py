@@ -46,6 +46,8 @@ FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 WRITTEN, UNCHANGED = "written", "unchanged"
+# The archive's catalog (catalog.py), with SQLite's journal files beside it.
+CATALOG_NAME = "catalog.sqlite"
 
 
 def front_matter(day: Day) -> dict[str, object]:
@@ -173,8 +175,11 @@ def entries(directory: str | os.PathLike[str]) -> list[Path]:
 
 def is_day_entry(path: Path) -> bool:
     """Whether an entry of an archive directory is a day's (or should be): anything but the
-    folders of captures and media, the lock, the state, and a fresh checkout's .gitkeep."""
+    folders of captures and media, the lock, the state, the catalog, and a fresh checkout's
+    .gitkeep."""
     if path.is_dir() and path.name in (WARC_DIRNAME, MEDIA_DIRNAME):
+        return False
+    if path.name.startswith(CATALOG_NAME):  # catalog.sqlite-wal, -shm, .unusable-TIME
         return False
     return path.name not in (LOCK_NAME, STATE_NAME, ".gitkeep")
 

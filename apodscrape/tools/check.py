@@ -1,4 +1,6 @@
-"""check DIR: every file of an archive against FORMAT.md, one line a problem.
+"""check DIR: every file of an archive against FORMAT.md, and the catalog against the files
+(each file's checksum and fields against its row, each row against its file), one line a
+problem.
 
 check DIR --captures: the fixity of its raw captures instead (apodscrape.fixity): every
 record of DIR/warc/*.warc.gz (or of DIR's own) and every entry of each WACZ file in DIR
@@ -15,7 +17,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from .. import archive, days, fixity
+from .. import archive, catalog, days, fixity
 from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
 from ..errors import ApodError
@@ -40,10 +42,15 @@ def run(args: argparse.Namespace) -> int:
         return _check_captures(Path(args.directory))
     paths = [path for path in archive.entries(args.directory) if archive.is_day_entry(path)]
     count = 0
+    broken = set()
     for path in paths:
         for problem in problems(path):
             print(f"{path}: {problem}")
             count += 1
+            broken.add(path)
+    for path, problem in catalog_problems(args.directory, broken):
+        print(f"{path}: {problem}")
+        count += 1
     print(f"{_count(len(paths), 'file')}, {_count(count, 'problem')}")
     return 1 if count else 0
 
@@ -68,6 +75,22 @@ def _check_captures(target: Path) -> int:
         f" and entries, {_count(len(found), 'problem')}"
     )
     return 1 if found else 0
+
+
+def catalog_problems(directory: str, broken: set[Path]) -> list[tuple[Path, str]]:
+    """Where the catalog and the files disagree (catalog.disagreements), the files that do
+    not read (`broken`) passed over; a catalog that is not there or cannot be used."""
+    path = catalog.catalog_path(directory)
+    if not path.exists() and not archive.archive_files(directory):
+        return []  # an empty archive
+    try:
+        db = catalog.open_readonly(directory)
+    except ApodError as error:
+        return [(path, str(error).removeprefix(f"{path} "))]
+    try:
+        return list(catalog.disagreements(db, directory, broken))
+    finally:
+        db.close()
 
 
 def problems(path: Path) -> list[str]:

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import itertools
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,6 @@ from ..table import NAMES, arrow_schema, csv_cell
 def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
     parser.add_argument("out", help="the file to write: its extension names the format")
-    parser.add_argument(
-        "--warc", help="raw captures to read the full records from (default: DIR/warc)"
-    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,18 +34,18 @@ def run(args: argparse.Namespace) -> int:
     card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
     for target in (out, card, schema):
         archive.remove_leftovers(target)  # of an export that was killed while writing
-    # What the text files do not carry (hi-res link, keywords, source, checksum) is in the
-    # raw captures, when the archive has them.
+    # The rows are the catalog's: each day file's full record (hi-res link, keywords, source,
+    # checksum: what the file does not carry).
     summary = dataset.Summary()
-    damaged: list[str] = []  # capture records that could not be read: their facts are lost
+    table = dataset.rows(args.directory)
     try:
         # the rows are read, counted for the card and written one at a time: memory stays
         # that of a day (a batch of them for Parquet), whatever the archive's size
-        write(summary.tally(dataset.rows(args.directory, args.warc, damaged)), out)
+        write(summary.tally(table), out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
     directory = args.directory
-    warc = Path(args.warc) if args.warc else archive.warc_dir(directory)
+    warc = archive.warc_dir(directory)
     exported = dt.datetime.now(dt.UTC)
     exports = [*earlier, dataset.Export(out.name, summary.count, f"{exported:%Y-%m-%dT%H:%M:%SZ}")]
     try:
@@ -60,9 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise ApodError(f"cannot write the card beside {out}: {error.strerror or error}") from None
     print(f"{summary.count} days written to {out}")
     print(f"dataset card {card}, row schema {schema}")
-    for damage in damaged:
-        print(f"lost: {damage}", file=sys.stderr)
-    return 1 if damaged else 0
+    return 0
 
 
 Rows = Iterable[dict[str, Any]]

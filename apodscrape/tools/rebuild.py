@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import archive, catalog
 from ..errors import ApodError
-from ..warc import newest_days
+from ..warc import Captured, newest_days
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +32,34 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     warc_dir = Path(args.warc) if args.warc else archive.warc_dir(out)
-    if not warc_dir.is_dir():
+    captured = warc_dir.is_dir()
+    if not captured and (args.warc or not archive.archived_days(out)):
         raise ApodError(f"no captures at {warc_dir}")
     with contextlib.closing(archive.lock(out)):  # no crawl writes the archive meanwhile
+        if not captured:  # day files without captures: their catalog, from them alone
+            built = _catalog(out, None)
+            print(
+                f"no captures at {warc_dir}: {built.days} days catalogued from their files "
+                f"alone in {catalog.catalog_path(out)}",
+                file=sys.stderr,
+            )
+            return 0
         return _rebuild(out, warc_dir, args.jobs)
+
+
+def _catalog(out: Path, found: Captured | None) -> catalog.Built:
+    """The archive's catalog made true of its files (and captures), a new one if the one
+    there cannot be used."""
+    db, aside = catalog.open_anew(out)
+    if aside is not None:
+        print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
+    try:
+        built = catalog.build(db, out, found)
+    finally:
+        db.close()
+    for reason in built.unreadable:
+        print(f"not catalogued: {reason}", file=sys.stderr)
+    return built
 
 
 def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
@@ -57,15 +81,7 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
         else:
             unchanged += 1
     os.sync()  # one flush for the whole rebuild instead of one per file
-    db, aside = catalog.open_anew(out)
-    if aside is not None:
-        print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
-    try:
-        built = catalog.build(db, out, found)
-    finally:
-        db.close()
-    for reason in built.unreadable:
-        print(f"not catalogued: {reason}", file=sys.stderr)
+    built = _catalog(out, found)
     print(
         f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
         f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day, "

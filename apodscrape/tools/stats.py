@@ -27,13 +27,10 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE.png",
         help="also draw days per year by media type (needs apodscrape[plot])",
     )
-    parser.add_argument(
-        "--warc", help="raw captures to read the full records from (default: DIR/warc)"
-    )
 
 
 def run(args: argparse.Namespace) -> int:
-    records = list(dataset.rows(args.directory, args.warc))
+    records = list(dataset.rows(args.directory))
     if not records:
         raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
     if args.plot:  # before any output: a missing matplotlib leaves only its error line
