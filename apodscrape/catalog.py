@@ -16,8 +16,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import queue
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -338,9 +340,9 @@ def day_row(
         day.explanation,
         day.explanation_text,
         None if day.keywords is None else _json(day.keywords),
-        None,  # alt: not read from the pages yet
-        None,  # permalink: not read from the pages yet
-        0,  # source_damaged: not read from the pages yet
+        day.alt,
+        day.permalink,
+        int(day.source_damaged),
         day.source or None,
         day.source_url or None,
         where.warc_file if where else None,
@@ -706,6 +708,9 @@ def day_of_row(row: dict[str, Any]) -> Day:
         source_url=row["source_url"] or "",
         raw_sha256=row["raw_sha256"] or "",
         thumbnail_url=row["thumbnail_url"],
+        alt=row["alt"],
+        permalink=row["permalink"],
+        source_damaged=bool(row["source_damaged"]),
     )
 
 
@@ -843,3 +848,140 @@ def disagreements(
     for date in rows:
         name = archive.day_path(directory, dt.date.fromisoformat(date))
         yield catalog_path(directory), f"has a row for {date}, whose file {name.name} is not there"
+
+
+# --- a run, recorded as it goes --------------------------------------------------------------
+
+_BATCH = 500  # what one transaction of the recorder holds at most
+_STOP = None  # the last thing handed to the recorder's thread
+
+
+class Recorder:
+    """A run as the catalog records it while it goes: each day's row right after its file
+    is put in place, the outcome of every day asked, media, the run's capture file. What
+    it is handed is written by a thread of its own (never on the caller's event loop) and
+    committed in batches: whatever is waiting when the thread is free goes in one
+    transaction, so a killed run loses at most the last batch, which the next run's
+    `mend` finds (a day's row) or asks again (an outcome still `asked`)."""
+
+    def __init__(self, db: sqlite3.Connection, run: int, directory: Path) -> None:
+        self.db = db
+        self.run = run
+        self.directory = directory
+        self.failures: list[str] = []  # what could not be written (a full disk...)
+        self._where: dict[tuple[str, str], Where] = {}
+        self._warc_files: set[str] = set()
+        self._queue: queue.SimpleQueue[Callable[[sqlite3.Connection], None] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._write, name="catalog", daemon=True)
+        self._thread.start()
+
+    # on the caller's thread: each call only hands work to the recorder's
+
+    def asked(self, wanted: list[dt.date], oldest: dt.date | None) -> None:
+        """The days this run will ask for, and the oldest day it was asked for at all."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if oldest is not None:
+                widen_span(db, oldest)
+            put_outcomes(db, self.run, (Outcome(day, ASKED) for day in wanted))
+
+        self._queue.put(write)
+
+    def captured(self, key: tuple[str, str], where: Where) -> None:
+        """Where the capture of `key` (warc.body_key) is kept."""
+        self._where[key] = where
+        if where.warc_file not in self._warc_files:
+            self._warc_files.add(where.warc_file)
+            self._queue.put(lambda db: run_capture(db, self.run, where.warc_file))
+
+    def stored(self, day: Day, outcome: str, path: Path) -> None:
+        """A day's file put in place (WRITTEN) or found with these bytes (UNCHANGED)."""
+        where = self._where.get((day.source_url, day.raw_sha256))
+
+        def write(db: sqlite3.Connection) -> None:
+            put_days(db, [day_row(day, stamp_file(path), where)])
+            put_outcomes(db, self.run, [Outcome(day.date, outcome)])
+
+        self._queue.put(write)
+
+    def outcome(self, day: dt.date, outcome: str, reason: str | None = None) -> None:
+        """A day that came to no file: MISSING or FAILED, and why."""
+        self._queue.put(lambda db: put_outcomes(db, self.run, [Outcome(day, outcome, reason)]))
+
+    def media(self, day: dt.date, url: str, status: str, path: str | None = None, reason=None):
+        """A day's media: STORED at `path` (relative to the archive: its size and checksum
+        are read by the recorder's thread), FAILED (why), or NONE to download."""
+
+        def write(db: sqlite3.Connection) -> None:
+            size = sha256 = None
+            if path is not None:
+                data = (self.directory / path).read_bytes()
+                size, sha256 = len(data), hashlib.sha256(data).hexdigest()
+            put_media(db, [Media(day, url, status, path, size, sha256, reason)])
+
+        self._queue.put(write)
+
+    def close(self, exit_status: int, counts: dict[str, int]) -> None:
+        """Write what is left, the run's end, and close the catalog."""
+        self._queue.put(_STOP)
+        self._thread.join()
+        try:
+            end_run(self.db, self.run, exit_status, counts)
+        except sqlite3.Error as error:
+            self.failures.append(f"the run's end: {error}")
+        finally:
+            self.db.close()
+
+    # on the recorder's thread
+
+    def _write(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while batch[-1] is not _STOP and len(batch) < _BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            work = [write for write in batch if write is not _STOP]
+            try:
+                with transaction(self.db):
+                    for write in work:
+                        try:
+                            write(self.db)
+                        except OSError as error:  # a file gone or unreadable: its record
+                            self.failures.append(str(error))
+            except sqlite3.Error as error:
+                # the rows are lost, not the files: the next run mends the catalog
+                self.failures.append(f"{len(work)} records: {error}")
+            if batch[-1] is _STOP:
+                return
+
+
+def record_run(
+    directory: str | os.PathLike[str], command: str, arguments: dict[str, Any], jobs: int = 1
+) -> tuple[Recorder, archive.State, list[str]]:
+    """Open the archive's catalog for a run (the caller holds the archive): an archive
+    written before the catalog migrated, what changed behind the catalog mended, the
+    state runs remember read, the run started. Returns the recorder, the state and what
+    to say once (the migration, a mend)."""
+    directory = Path(directory)
+    db = open_catalog(directory)
+    said = []
+    try:
+        if migrated := migrate(db, directory, jobs):
+            said.append(migrated)
+        mended = mend(db, directory, archive.warc_dir(directory), jobs)
+        if mended:
+            said.append(
+                f"the catalog was not true of {len(mended.put) + len(mended.removed)} day "
+                f"files (a run killed between a file and its row?): mended"
+                + (f"; {len(mended.unreadable)} unreadable" if mended.unreadable else "")
+            )
+        state = read_state(db)
+        run = start_run(db, command, arguments)
+    except BaseException:
+        db.close()
+        raise
+    return Recorder(db, run, directory), state, said

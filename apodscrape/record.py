@@ -72,18 +72,3 @@ def derived(credit: list[str], explanation: str, source: str | None = None) -> D
     return Derived(
         credits, None if source == SCIENCE and not asserted else asserted, plain_text(explanation)
     )
-
-
-class Facts(NamedTuple):
-    """What only a day's capture tells (the day file does not): for exports and stats."""
-
-    media_type: str
-    hd_image_url: str | None
-    thumbnail_url: str | None
-    keywords: list[str] | None
-    source: str
-    source_url: str
-    raw_sha256: str
-    alt: str | None
-    permalink: str | None
-    source_damaged: bool

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
@@ -29,9 +29,8 @@ from warcio.warcwriter import WARCWriter
 from .archive import write_atomic
 from .errors import ApodError
 from .parse import parse_listing, parse_page
-from .parse.decode import decode
-from .parse.science import is_listing, load_json
-from .record import Day, Facts
+from .parse.science import is_listing
+from .record import Day
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +77,9 @@ class CaptureWriter:
         self._originals = Originals(directory) if revisits else None
         self._written: list[Original] = []  # this run's responses kept in full
 
-    def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-        """Keep one response (its body as Scrapy decoded it); OSError if it cannot be."""
+    def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes) -> Where:
+        """Keep one response (its body as Scrapy decoded it): where it is kept; OSError if it
+        cannot be."""
         if self._file is None:
             if self._originals is not None:
                 self._originals.load()  # before this run's own file exists
@@ -118,6 +118,7 @@ class CaptureWriter:
             kept = _original(record.rec_headers, digest, self.path, start)
             self._originals.add(kept)
             self._written.append(kept)
+        return Where(self.path.name, start, record.rec_headers.get_header("WARC-Date") or "")
 
     def close(self) -> None:
         if self._file is not None:
@@ -448,181 +449,26 @@ class Captured:
     damaged: list[str] = field(default_factory=list)  # records that could not be read
 
 
-def newest_days(directory: Path, jobs: int = 1) -> Captured:
-    """Every day the captures give, parsed on `jobs` processes; the newest capture wins.
-    Having parsed every file, it keeps each file's Facts as newest_facts would (rebuild
-    parses anyway: the export after it then parses nothing)."""
-    paths = warc_files(directory)
-    stamps = {path: _stamp(path) for path in paths}  # before reading: see keep_facts
-    kept: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in paths}
-    lost: dict[Path, list[str]] = {path: [] for path in paths}
-    found = days_in(paths, jobs, kept, lost)
-    for path in paths:
-        keep_facts(path, kept[path], stamps[path], lost[path])
-    return found
-
-
-def days_in(
-    paths: list[Path],
-    jobs: int = 1,
-    kept: dict[Path, list[tuple[str, Facts]]] | None = None,
-    lost: dict[Path, list[str]] | None = None,
-) -> Captured:
-    """Every day the captures of these WARC files give (oldest first), parsed on `jobs`
-    processes; the newest capture wins. `kept`, `lost`: each file's Facts, and the records
-    that could not be read, are added there."""
+def days_in(paths: list[Path], jobs: int = 1) -> Captured:
+    """Every day the captures of these WARC files give (oldest first: warc_files), parsed
+    on `jobs` processes; the newest capture wins."""
     found = Captured()
-    lost = {path: [] for path in paths} if lost is None else lost
     originals = Originals(paths[0].parent) if paths else None
-    tagged = ((p, c) for p in paths for c in _captures_of(p, lost[p], originals))
-    for path, where, result in _days_of_all(tagged, jobs):
+    tagged = ((p, c) for p in paths for c in _captures_of(p, found.damaged, originals))
+    for where, result in _days_of_all(tagged, jobs):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
         else:
             found.days.update((day.date, day) for day in result)
             found.where.update((day.date, where) for day in result)
-            if kept is not None:
-                kept[path] += _dated_facts(result)
-    for path in paths:
-        found.damaged += lost[path]
     return found
 
 
-def newest_facts(
-    directory: Path, jobs: int = 1, damaged: list[str] | None = None
-) -> dict[dt.date, Facts]:
-    """The Facts of every day the captures give, the newest capture winning, as newest_days
-    would find them, but without parsing again a WARC file whose Facts are kept beside it,
-    in `.parsed/NAME.json`, stamped for this file and this parser (kept by the crawl that
-    wrote the file, by rebuild, or by the first newest_facts that parsed it). The records
-    that could not be read are named in `damaged` (else logged), kept or not."""
-    paths = warc_files(directory)
-    kept = {path: _kept_facts(path) for path in paths}
-    todo = [path for path in paths if kept[path] is None]
-    stamps = {path: _stamp(path) for path in todo}
-    fresh: dict[Path, list[tuple[str, Facts]]] = {path: [] for path in todo}
-    lost: dict[Path, list[str]] = {path: [] for path in todo}
-    originals = Originals(directory)
-    tagged = (
-        (path, capture) for path in todo for capture in _captures_of(path, lost[path], originals)
-    )
-    for path, _, result in _days_of_all(tagged, jobs):  # one pool for every file to parse
-        if not isinstance(result, str):
-            fresh[path] += _dated_facts(result)
-    for path in todo:
-        keep_facts(path, fresh[path], stamps[path], lost[path])
-        kept[path] = (fresh[path], lost[path])
-    for path in paths:
-        for message in (kept[path] or ([], []))[1]:
-            _report(message, damaged)
-    return {
-        dt.date.fromisoformat(day): facts
-        for path in paths
-        for day, facts in (kept[path] or ([], []))[0]
-    }
-
-
-CaptureKey = tuple[str, str]  # a capture's address and the SHA-256 of its body
-
-
-def capture_key(day: Day) -> CaptureKey:
-    """The capture a parsed day came from: its address and the checksum of the body."""
-    return day.source_url, day.raw_sha256
-
-
-def body_key(url: str, body: bytes) -> CaptureKey:
-    """The key of a capture by what it holds: the key capture_key gives its days."""
+def body_key(url: str, body: bytes) -> tuple[str, str]:
+    """A capture by what it holds: its address and the SHA-256 of its body, which are the
+    source_url and raw_sha256 of the days parsed from it."""
     return url, hashlib.sha256(body).hexdigest()
-
-
-def keep_run_facts(
-    path: Path,
-    seen: dict[CaptureKey, dict[str, Facts]],
-    written: list[CaptureKey] | None = None,
-) -> int:
-    """Keep the Facts of a crawl's WARC file (closed), exactly as newest_facts would find
-    them by parsing it, from what the crawl parsed: `seen` holds, by capture_key, the days
-    (ISO date -> Facts) the crawl's items came from; `written`, the key of each capture the
-    crawl wrote, in order. When each of those is one day page the crawl saw, the file is not
-    read again. Otherwise only a capture that gave no item (a failed parse, a dropped item,
-    list records the run did not need) is parsed here. Returns how many were parsed."""
-    stamp = _stamp(path)
-    if written is not None and (found := _written_facts(written, seen)) is not None:
-        keep_facts(path, found, stamp)
-        return 0
-    found = []
-    parsed = 0
-    damaged: list[str] = []
-    for capture in _captures_of(path, damaged):
-        days = _seen_days(body_key(capture.url, capture.body), capture.body, seen)
-        if days is None:
-            parsed += 1
-            result = days_of(capture)
-            days = [] if isinstance(result, str) else _dated_facts(result)
-        found += days
-    for message in damaged:
-        _report(message, None)
-    keep_facts(path, found, stamp, damaged)
-    return parsed
-
-
-def _written_facts(
-    written: list[CaptureKey], seen: dict[CaptureKey, dict[str, Facts]]
-) -> list[tuple[str, Facts]] | None:
-    """The Facts of the captures written, in order, if the crawl saw each whole with no need
-    of its body: one day from one page (a list page's order is in its body)."""
-    found: list[tuple[str, Facts]] = []
-    for key in written:
-        days = _seen_days(key, None, seen)
-        if days is None:
-            return None
-        found += days
-    return found
-
-
-def _seen_days(
-    key: CaptureKey, body: bytes | None, seen: dict[CaptureKey, dict[str, Facts]]
-) -> list[tuple[str, Facts]] | None:
-    """What parsing the capture `key` names would give, in its order, if the crawl saw all
-    of it. A list page's order is in its body: without it (None), not known."""
-    by_day = seen.get(key)
-    if not by_day:
-        return None
-    if not is_listing(key[0]):
-        return list(by_day.items()) if len(by_day) == 1 else None
-    if body is None:
-        return None
-    # A list page gives its records in their order: only when the crawl kept every one
-    # (it yields only the days it asked for) are they all known. Reading the dates costs
-    # a JSON decode, not a parse.
-    try:
-        records = load_json(decode(body))
-        order = [dt.date.fromisoformat(record["date"]).isoformat() for record in records]
-    except (ApodError, TypeError, KeyError, ValueError):
-        return None
-    if len(set(order)) != len(order) or set(order) != set(by_day):
-        return None
-    return [(day, by_day[day]) for day in order]
-
-
-def facts_of(day: Day) -> Facts:
-    """What only a day's capture tells (record.Facts)."""
-    return Facts(*(getattr(day, name) for name in Facts._fields))
-
-
-def _dated_facts(found: list[Day]) -> list[tuple[str, Facts]]:
-    return [(day.date.isoformat(), facts_of(day)) for day in found]
-
-
-def _kept_path(path: Path) -> Path:
-    return path.parent / ".parsed" / f"{path.name}.json"
-
-
-def _stamp(path: Path) -> dict[str, Any]:
-    """What a kept parse must match: the file's size and time, and this parser."""
-    status = path.stat()
-    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "parser": PARSER_VERSION}
 
 
 # What a parse depends on: the parser and the modules of the core it uses.
@@ -645,34 +491,6 @@ def _digest_of_parser() -> str:
 PARSER_VERSION = _digest_of_parser()
 
 
-def _kept_facts(path: Path) -> tuple[list[tuple[str, Facts]], list[str]] | None:
-    """The (ISO date, Facts) kept beside a WARC file and the damage found in it."""
-    try:
-        kept = json.loads(_kept_path(path).read_bytes())
-        if kept.get("stamp") != _stamp(path):
-            return None
-        damaged = kept.get("damaged", [])
-        if not all(isinstance(message, str) for message in damaged):
-            return None
-        return [(day, Facts(*facts)) for day, facts in kept["days"]], damaged
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # none kept, or not readable: parse again
-
-
-def keep_facts(
-    path: Path,
-    found: list[tuple[str, Facts]],
-    stamp: dict[str, Any],
-    damaged: list[str] | None = None,
-) -> None:
-    """Keep beside a WARC file the (ISO date, Facts) its captures give, in their order,
-    and the records that could not be read, with the `stamp` (_stamp) the file had before
-    it was read: a file appended to since no longer matches, and is parsed again."""
-    kept = {"stamp": stamp, "days": found, "damaged": damaged or []}
-    with contextlib.suppress(OSError):  # a read-only archive: parse again next time
-        write_atomic(_kept_path(path), json.dumps(kept, ensure_ascii=False), sync=False)
-
-
 def days_of(capture: Capture) -> list[Day] | str:
     """The days one capture gives (a list page gives several), or why it gives none."""
     try:
@@ -690,7 +508,7 @@ _CHUNK = 64  # captures handed to a worker process at a time
 
 def _days_of_all(
     found: Iterable[tuple[Path, Capture]], jobs: int
-) -> Iterator[tuple[Path, Where, list[Day] | str]]:
+) -> Iterator[tuple[Where, list[Day] | str]]:
     if jobs <= 1:
         yield from map(_tagged_days_of, found)
         return
@@ -698,6 +516,6 @@ def _days_of_all(
         yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
 
 
-def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Path, Where, list[Day] | str]:
+def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Where, list[Day] | str]:
     path, capture = tagged
-    return path, Where(path.name, capture.offset, capture.fetched_at), days_of(capture)
+    return Where(path.name, capture.offset, capture.fetched_at), days_of(capture)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from apodscrape import catalog, parse_page, render
-from apodscrape.archive import day_path, write_atomic
+from apodscrape.archive import day_path, warc_dir, write_atomic
 from apodscrape.days import canonical_url
 from apodscrape.record import IMAGE, Day
 from apodscrape.tools.convert import url_of
@@ -39,7 +39,7 @@ def write_days(directory: Path, days: Iterable[Day], *, catalogued: bool = True)
         write_atomic(day_path(directory, day.date), render(day))
     if catalogued:
         db = catalog.open_catalog(directory)
-        catalog.mend(db, directory)
+        catalog.mend(db, directory, warc_dir(directory))
         db.close()
     return directory
 

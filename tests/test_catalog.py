@@ -32,7 +32,7 @@ def capture_corpus(corpus: Path, directory: Path) -> Path:
     for path in saved:
         writer.write(url_of(path), 200, [("Content-Type", "text/html")], path.read_bytes())
     writer.close()
-    for day in warc.newest_days(archive.warc_dir(directory)).days.values():
+    for day in warc.days_in(warc.warc_files(archive.warc_dir(directory))).days.values():
         archive.store(directory, day, sync=False)
     return directory
 
@@ -43,7 +43,7 @@ def corpus_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     that change it copy it first)."""
     directory = capture_corpus(corpus, tmp_path_factory.mktemp("catalogued"))
     db = catalog.open_catalog(directory)
-    catalog.build(db, directory, warc.newest_days(archive.warc_dir(directory)))
+    catalog.build(db, directory, warc.days_in(warc.warc_files(archive.warc_dir(directory))))
     db.close()
     return directory
 
@@ -59,7 +59,7 @@ def test_build_gives_a_row_for_each_day_file_with_its_capture(corpus_archive: Pa
     found = rows(db)
     files = archive.archive_files(corpus_archive)
     assert [row["date"] for row in found] == [day.isoformat() for day, _ in files]
-    captured = warc.newest_days(archive.warc_dir(corpus_archive))
+    captured = warc.days_in(warc.warc_files(archive.warc_dir(corpus_archive)))
     for row, (day, path) in zip(found, files, strict=True):
         record = archive.read_day(day, path)
         parsed = captured.days[day]

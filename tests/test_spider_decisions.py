@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
-from apodscrape import archive
+from apodscrape import catalog
 from apodscrape.crawl.spiders.apod import ApodSpider
 from apodscrape.record import Day
 
@@ -260,7 +260,9 @@ def test_a_day_the_classic_site_failed_is_not_missing_on_the_apis_word(spider_fo
 def test_only_days_settled_past_the_refresh_window_are_remembered_missing(spider_for) -> None:
     spider = spider_for("classic")
     today = dt.date.today()
-    spider.confirmed_missing = {today, today - dt.timedelta(days=30)}
+    for day in (today, today - dt.timedelta(days=30)):
+        spider.missing(day, "HTTP 404")
     spider.closed("finished")
-    state = archive.read_state(spider.output)
-    assert state.missing == {today - dt.timedelta(days=30)}  # today's may not be out yet
+    db = catalog.open_readonly(spider.output)
+    assert catalog.read_state(db).missing == {today - dt.timedelta(days=30)}  # today's may
+    db.close()  # not be out yet

@@ -22,11 +22,9 @@ from scrapy.exceptions import (
     NotConfigured,
 )
 from scrapy.http import Response
-from scrapy.statscollectors import StatsCollector
 
 from ..archive import warc_dir
-from ..record import Day, Facts
-from ..warc import CaptureKey, CaptureWriter, body_key, capture_key, facts_of, keep_run_facts
+from ..warc import CaptureWriter, body_key
 
 logger = logging.getLogger(__name__)
 
@@ -110,17 +108,13 @@ _UNREACHABLE = (
 class CaptureMiddleware:
     """Keeps every 200 answer to a day request (classic page, API day or list) in this run's
     WARC file under APOD_WARC_DIR (default `{APOD_OUTPUT_DIR}/warc`), an unchanged body as
-    a revisit record (APOD_WARC_REVISITS); off when APOD_WARC_ENABLED is False. At the
-    spider's close it keeps beside the file the Facts an export reads of it
-    (warc.keep_run_facts), from the days this run's items were parsed from: the first export
-    after a crawl parses nothing."""
+    a revisit record (APOD_WARC_REVISITS), and tells the catalog where each is kept (its
+    day's row names it); off when APOD_WARC_ENABLED is False."""
 
-    def __init__(self, writer: CaptureWriter, stats: StatsCollector) -> None:
+    def __init__(self, writer: CaptureWriter, crawler: Crawler) -> None:
         self.writer = writer
-        self.stats = stats
-        # the Facts of each scraped day, by the capture it was parsed from (warc.capture_key)
-        self.seen: dict[CaptureKey, dict[str, Facts]] = {}
-        self.written: list[CaptureKey] = []  # each capture's, in the order written
+        self.crawler = crawler
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -129,8 +123,7 @@ class CaptureMiddleware:
             raise NotConfigured
         directory = settings.get("APOD_WARC_DIR") or warc_dir(settings["APOD_OUTPUT_DIR"])
         revisits = settings.getbool("APOD_WARC_REVISITS")
-        middleware = cls(CaptureWriter(Path(directory), revisits), crawler.stats)
-        crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
+        middleware = cls(CaptureWriter(Path(directory), revisits), crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -142,22 +135,18 @@ class CaptureMiddleware:
                 for value in values
             ]
             try:
-                self.writer.write(response.url, response.status, headers, response.body)
+                where = self.writer.write(response.url, response.status, headers, response.body)
             except OSError as error:  # a full disk: the day goes on, without its capture
                 self.stats.inc_value("apod/capture_failed")
                 logger.warning("%s: not kept in the captures: %s", response.url, error.strerror)
             else:
-                self.written.append(body_key(response.url, response.body))
+                recorder = getattr(self.crawler.spider, "catalog", None)
+                if recorder is not None:
+                    recorder.captured(body_key(response.url, response.body), where)
         return response
-
-    def item_scraped(self, item: object) -> None:
-        if isinstance(item, Day):
-            self.seen.setdefault(capture_key(item), {})[item.date.isoformat()] = facts_of(item)
 
     def spider_closed(self) -> None:
         self.writer.close()
-        if self.writer.path is not None:
-            keep_run_facts(self.writer.path, self.seen, self.written)
 
 
 class RetryAfterMiddleware(RetryMiddleware):

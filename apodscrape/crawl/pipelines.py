@@ -6,6 +6,7 @@ import asyncio
 import errno
 import hashlib
 import logging
+import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, NoReturn
@@ -21,7 +22,8 @@ from scrapy.pipelines.media import FileException
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from .. import archive, days, media
+from .. import archive, catalog, days, media
+from ..catalog import Recorder
 from ..errors import ApodError
 from ..record import CLASSIC, Day
 
@@ -29,27 +31,33 @@ logger = logging.getLogger(__name__)
 
 
 class WriteDayPipeline:
-    """Writes each day to `{APOD_OUTPUT_DIR}/apYYMMDD.txt`, atomically.
+    """Writes each day to `{APOD_OUTPUT_DIR}/apYYMMDD.txt`, atomically, then hands its full
+    record to the catalog (catalog.Recorder: its own thread commits it).
 
     A day whose file already has the same bytes is left alone (its modification time too).
     """
 
-    def __init__(self, output_dir: Path, stats: StatsCollector) -> None:
+    def __init__(self, output_dir: Path, stats: StatsCollector, recorder: Recorder) -> None:
         self.output_dir = output_dir
         self.stats = stats
+        self.recorder = recorder
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
-        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats)
+        output = Path(crawler.settings.get("APOD_OUTPUT_DIR"))
+        return cls(output, crawler.stats, crawler.spider.catalog)
 
     async def process_item(self, item: Day) -> Day:
         try:
             # a thread keeps the fsync off the event loop
             outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
+            said = f"cannot write its file: {_said(error)}"
+            self.recorder.outcome(item.date, catalog.FAILED, said)
             self.stats.inc_value("apod/failed")
-            logger.error("%s: failed: cannot write its file: %s", item.date, _said(error))
+            logger.error("%s: failed: %s", item.date, said)
             raise DropItem(f"{item.date}: not written", log_level="DEBUG") from None
+        self.recorder.stored(item, outcome, archive.day_path(self.output_dir, item.date))
         self.stats.inc_value(f"apod/{outcome}")
         # DEBUG, not INFO: the summary line counts them (bench/PERFORMANCE.md: the cost of
         # a line a day)
@@ -120,6 +128,7 @@ class MediaPipeline(FilesPipeline):
         media_logger = logging.getLogger("scrapy.pipelines.media")
         if not any(isinstance(f, _SaidOnce) for f in media_logger.filters):
             media_logger.addFilter(_SaidOnce())
+        pipeline.output = output
         return pipeline
 
     def get_media_requests(self, item: Day, info: Any) -> list[Request]:
@@ -154,16 +163,22 @@ class MediaPipeline(FilesPipeline):
         return {"url": request.url, "path": path, "checksum": checksum, "status": status}
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Day, info: Any) -> Day:
+        # the catalog's media rows: a media run asks again an archived day with a failure
+        recorder = self.crawler.spider.catalog
+        url = media_url(item)
         for ok, result in results:
             if ok:
                 item.media_files.append(dict(result))
                 self.crawler.stats.inc_value("apod/media_stored")
+                path = os.path.relpath(Path(self.store.basedir) / result["path"], self.output)
+                recorder.media(item.date, result["url"], catalog.STORED, Path(path).as_posix())
             else:
                 self.crawler.stats.inc_value("apod/media_failed")
                 reason = result.getErrorMessage() or result.type.__name__
                 logger.warning("%s: media not stored: %s", item.date, reason)
-        if all(ok for ok, _ in results):  # stored, or nothing to store: not asked again
-            self.crawler.spider.media_done.add(item.date)
+                recorder.media(item.date, url or "", catalog.FAILED, reason=reason)
+        if not results:  # an embedded player, or no media: nothing to store
+            recorder.media(item.date, url or item.image_url or "", catalog.NONE)
         return item
 
 

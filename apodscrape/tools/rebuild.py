@@ -4,8 +4,8 @@ and the archive's catalog from its files and captures.
 For when the parser improves, or the catalog is lost or damaged: no request is made. The
 newest capture of a day wins; a capture that gives no day (a landing page, an error) is
 reported and passed over, and so is a damaged record (the next one is read; the rebuild
-exits 1, as what it held is lost). What each WARC file gave is kept beside it (warc.newest_days):
-the next export parses nothing. A catalog that cannot be used is moved aside, not deleted.
+exits 1, as what it held is lost). The catalog records the rebuild as a run (its counts
+and exit status). A catalog that cannot be used is moved aside, not deleted.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import archive, catalog
 from ..errors import ApodError
-from ..warc import Captured, newest_days
+from ..warc import Captured, days_in, warc_files
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,26 +36,35 @@ def run(args: argparse.Namespace) -> int:
     captured = warc_dir.is_dir()
     if not captured and (args.warc or not archive.archived_days(out)):
         raise ApodError(f"no captures at {warc_dir}")
+    given = {"out": str(out), "warc": str(warc_dir), "jobs": args.jobs}
     with contextlib.closing(archive.lock(out)):  # no crawl writes the archive meanwhile
         if not captured:  # day files without captures: their catalog, from them alone
-            built = _catalog(out, None)
+            built = _catalog(out, None, given, {}, 0)
             print(
                 f"no captures at {warc_dir}: {built.days} days catalogued from their files "
                 f"alone in {catalog.catalog_path(out)}",
                 file=sys.stderr,
             )
             return 0
-        return _rebuild(out, warc_dir, args.jobs)
+        return _rebuild(out, warc_dir, args.jobs, given)
 
 
-def _catalog(out: Path, found: Captured | None) -> catalog.Built:
+def _catalog(
+    out: Path,
+    found: Captured | None,
+    given: dict[str, Any],
+    counts: dict[str, int],
+    status: int,
+) -> catalog.Built:
     """The archive's catalog made true of its files (and captures), a new one if the one
-    there cannot be used."""
+    there cannot be used; the rebuild recorded as a run, with `counts` and its `status`."""
     db, aside = catalog.open_anew(out)
     if aside is not None:
         print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
     try:
+        run = catalog.start_run(db, "rebuild", given)
         built = catalog.build(db, out, found)
+        catalog.end_run(db, run, status, {**counts, "catalogued": built.days})
     finally:
         db.close()
     for reason in built.unreadable:
@@ -62,8 +72,8 @@ def _catalog(out: Path, found: Captured | None) -> catalog.Built:
     return built
 
 
-def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
-    found = newest_days(warc_dir, jobs)
+def _rebuild(out: Path, warc_dir: Path, jobs: int, given: dict[str, Any]) -> int:
+    found = days_in(warc_files(warc_dir), jobs)
     for reason in found.passed_over:
         print(f"passed over: {reason}", file=sys.stderr)
     for damage in found.damaged:
@@ -81,7 +91,15 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
         else:
             unchanged += 1
     os.sync()  # one flush for the whole rebuild instead of one per file
-    built = _catalog(out, found)
+    status = 1 if found.damaged else 0  # what the damaged records held is lost
+    counts = {
+        "written": written,
+        "unchanged": unchanged,
+        "captures": found.captures,
+        "passed_over": len(found.passed_over),
+        "lost": len(found.damaged),
+    }
+    built = _catalog(out, found, given, counts, status)
     print(
         f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
         f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day, "
@@ -89,4 +107,4 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int) -> int:
         f"{built.days} days catalogued in {catalog.catalog_path(out)}",
         file=sys.stderr,
     )
-    return 1 if found.damaged else 0  # what the damaged records held is lost
+    return status

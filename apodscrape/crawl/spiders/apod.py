@@ -27,13 +27,12 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ... import archive, days
+from ... import archive, catalog, days
 from ...errors import ApodError, WrongDayError
 from ...parse import parse_listing, parse_page, science
 from ...plan import (
     AUTO,
     CLASSIC,
-    DEFAULT_REFRESH,
     SCIENCE,
     Plan,
     make_plan,
@@ -41,6 +40,7 @@ from ...plan import (
     read_settings,
 )
 from ...record import Day
+from ..extensions import OUTCOMES
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
 # published on science.nasa.gov only, so `auto` takes them from its API without asking.
@@ -63,14 +63,14 @@ class ApodSpider(scrapy.Spider):
         super().__init__()
         # Checked here, not left to Scrapy: an `-a start=` attribute would shadow start().
         self.arguments = parse_arguments(arguments)
+        self.given = dict(arguments)  # as given: the catalog keeps them with the run
         self.classic_queue: list[dt.date] = []  # days still to ask of the classic site
         self.classic_in_flight = 0  # classic requests asked and not yet answered
         self.classic_probed = False  # set once auto's first classic request is answered
         self.classic_moved = False  # set once the classic site is seen redirecting
         self.classic_failed: set[dt.date] = set()  # days the classic site could not give
-        self.confirmed_missing: set[dt.date] = set()  # days a source said it does not have
-        self.media_done: set[dt.date] = set()  # days whose media MediaPipeline stored
         self.plan: Plan | None = None  # made by read_archive, once the run holds the archive
+        self.catalog: catalog.Recorder | None = None  # opened by read_archive
 
     @property
     def media(self) -> bool:
@@ -87,8 +87,12 @@ class ApodSpider(scrapy.Spider):
     def read_archive(self) -> None:
         """Plan the run from the archive, once the run holds it (the ArchiveLock extension
         calls this). Incremental: what the archive already has is not asked again (but the
-        refresh window), and what it lacks since the oldest day ever asked is asked again."""
-        self.state = archive.read_state(self.output)
+        refresh window), and what it lacks since the oldest day ever asked is asked again.
+        The catalog records the run as it goes (the first run on an archive written before
+        it reads the archive into it); what runs remember comes from it."""
+        self.catalog, self.state, said = catalog.record_run(self.output, "crawl", self.given)
+        for line in said:
+            self.logger.warning(line)
         archived = archive.archived_days(self.output)
         today = days.today_eastern()
         self.plan = make_plan(self.arguments, self.config, archived, today, self.state)
@@ -96,30 +100,26 @@ class ApodSpider(scrapy.Spider):
         self.api_fallback = self.plan.source == AUTO
 
     def closed(self, reason: str) -> None:
-        if self.plan is None:  # the archive was not held, or could not be read: nothing learnt
+        if self.catalog is None:  # the archive was not held, or could not be read
             return
-        asked = self.plan.fetch + self.plan.skipped
-        state = self.state
-        if asked:
-            oldest = min(asked)
-            state.span_from = min(state.span_from, oldest) if state.span_from else oldest
-        # a day that is not out yet (today's, before it is published) is not remembered
-        settled = days.today_eastern() - dt.timedelta(days=DEFAULT_REFRESH)
-        confirmed = {day for day in self.confirmed_missing if day <= settled}
-        state.missing = (state.missing | confirmed) - archive.archived_days(self.output)
-        state.media_done |= self.media_done
-        try:
-            archive.write_state(self.output, state)
-        except OSError as error:
-            self.logger.error("cannot keep the archive's state: %s", error.strerror or error)
+        stats = self.crawler.stats
+        failed = stats.get_value("apod/failed", 0) or reason != "finished"
+        counts = {name: stats.get_value(f"apod/{name}", 0) for name in OUTCOMES}
+        self.catalog.close(1 if failed else 0, counts)
+        for failure in self.catalog.failures:
+            self.logger.error("the catalog could not record: %s", failure)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         plan, stats = self.plan, self.crawler.stats
         assert plan is not None, "read_archive() comes first (the ArchiveLock extension)"
         stats.set_value("apod/days", len(plan.fetch) + len(plan.skipped))
+        asked = plan.fetch + plan.skipped
+        self.catalog.asked(plan.fetch, min(asked) if asked else None)
         for day in plan.skipped:
-            if day in days.KNOWN_GAPS or day in self.state.missing:
-                self.missing(day)  # APOD never had it, or its source said so: no need to ask
+            if day in days.KNOWN_GAPS:
+                self.missing(day, "APOD never had it")  # no need to ask
+            elif day in self.state.missing:
+                self.missing(day, "its source said so before")
             else:
                 stats.inc_value("apod/skipped")
         if not plan.fetch:
@@ -202,7 +202,7 @@ class ApodSpider(scrapy.Spider):
                 return [response.request.replace(url=target, meta=meta, dont_filter=True)]
             return list(self.moved_off_classic(day, f"redirects to {target}"))
         if response.status == 404:
-            self.missing(day)
+            self.missing(day, f"HTTP 404 from {response.url}")
             return []
         try:
             found = parse_page(response.body, response.url)
@@ -273,7 +273,7 @@ class ApodSpider(scrapy.Spider):
     def parse_science_day(self, response: Response, day: dt.date) -> Day | None:
         if response.status == 404:
             if science.is_not_found(response.text):
-                self.missing(day)
+                self.missing(day, f"{response.url}: no such day")
             else:
                 self.fail(day, f"HTTP 404 from {response.url}")
             return None
@@ -368,19 +368,20 @@ class ApodSpider(scrapy.Spider):
 
     # --- outcomes --------------------------------------------------------------------------
 
-    def missing(self, day: dt.date) -> None:
+    def missing(self, day: dt.date, reason: str) -> None:
         """A day its source says it does not have (APOD has gaps; today's may not be out
         yet): remembered, not asked again outside the refresh window. Not when the classic
         site failed for it and only the API said so: then the day failed."""
         if day in self.classic_failed:
             self.fail(day, "the classic site could not give it, and the API has no such day")
             return
-        self.confirmed_missing.add(day)
+        self.catalog.outcome(day, catalog.MISSING, reason)
         self.crawler.stats.inc_value("apod/missing")
         self.logger.info("%s: no page for this day", day)
 
     def fail(self, day: dt.date, reason: str) -> None:
         """A day lost for this run: logged, counted, no file; the next run tries it again."""
+        self.catalog.outcome(day, catalog.FAILED, reason)
         self.crawler.stats.inc_value("apod/failed")
         self.logger.error("%s: failed: %s", day, reason)
 
