@@ -175,6 +175,7 @@ def open_catalog(directory: str | os.PathLike[str]) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
+    write_metadata(directory)  # for `datasette ARCHIVE/catalog.sqlite -m ...`
     return db
 
 
@@ -448,11 +449,6 @@ def build(
         found.removed = len(gone)
         put_days(db, rows)
     return found
-
-
-def archived(db: sqlite3.Connection) -> set[dt.date]:
-    """The days the catalog has a row for."""
-    return {dt.date.fromisoformat(date) for (date,) in db.execute("SELECT date FROM days")}
 
 
 # --- runs, outcomes, media ------------------------------------------------------------------
@@ -985,3 +981,92 @@ def record_run(
         db.close()
         raise
     return Recorder(db, run, directory), state, said
+
+
+# --- for researchers: Datasette's metadata -----------------------------------------------------
+
+METADATA_NAME = f"{CATALOG_NAME}.metadata.json"  # datasette ARCHIVE/catalog.sqlite -m THIS
+# What table.COLUMNS does not describe (the rest of days, and the other tables).
+_DESCRIBED = {
+    "days": {
+        "alt": "the page's own description of the picture (its image's alt, the API's alt); "
+        "null where it has none, or only the generic 'See Explanation. Clicking on ...'",
+        "permalink": "the day's address at science.nasa.gov, where the source gives it",
+        "source_damaged": "1 where the source's text carries U+FFFD (lost before it was read)",
+        "warc_file": "the WARC file (under ARCHIVE/warc/) holding the capture it was read from",
+        "warc_offset": "the byte offset of that capture's record in its WARC file",
+        "file_sha256": "SHA-256 of the day file's bytes, as written",
+        "parser_version": "a digest of the parser's source that read the capture",
+        "fetched_at": "when the capture was fetched (its WARC-Date, UTC)",
+        "changed_at": "when the day file last changed (UTC)",
+        "credit_text": "the credit lines as plain text, one a line (what days_fts searches)",
+        "file_size": "the day file's size in bytes when its row was put",
+        "file_mtime_ns": "the day file's modification time (ns) when its row was put",
+    },
+    "runs": {
+        "id": "the run's sequence",
+        "command": "crawl, rebuild or migrate",
+        "arguments": "the run's arguments (JSON)",
+        "started_at": "when it started (UTC)",
+        "ended_at": "when it ended (UTC); null: still running, or killed",
+        "exit_status": "0: every day asked came to its outcome; 1: not (a day failed, the "
+        "run was interrupted, a capture was lost)",
+        "counts": "what its days came to (JSON: written, unchanged, skipped, missing, failed)",
+        "warc_file": "the WARC file its captures are in",
+    },
+    "outcomes": {
+        "run_id": "the run (runs.id)",
+        "date": "the day asked",
+        "outcome": "asked (and no more: the run was killed), written, unchanged, missing "
+        "(the source says it has no such day) or failed",
+        "reason": "why it failed; what the source said of a missing day",
+        "at": "when (UTC)",
+    },
+    "media": {
+        "date": "the day",
+        "url": "the file's address",
+        "path": "where it is stored, relative to the archive (media/apYYMMDD/NAME)",
+        "size": "its size in bytes",
+        "sha256": "its SHA-256",
+        "status": "stored, failed, or none (nothing to download: an embedded player)",
+        "reason": "why it failed",
+        "at": "when (UTC)",
+    },
+    "meta": {"key": "span_from, created_at, migrated_from", "value": "its value"},
+}
+_TABLES = {
+    "days": "one row per day file: its full record, where it came from, the file itself",
+    "runs": "every run: its arguments, times, counts and exit status",
+    "outcomes": "what became of every day each run asked for",
+    "media": "media downloaded (or not) for a day",
+    "meta": "what the archive remembers besides (span_from: the oldest day ever asked)",
+    "days_fts": "full text (FTS5) over titles, explanations and credits; date joins days",
+}
+
+
+def datasette_metadata() -> dict[str, Any]:
+    """Datasette's metadata for the catalog: each table and column described (the days'
+    columns as table.COLUMNS describes them for the dataset)."""
+    from .table import COLUMNS
+
+    described = {column.field: column.description for column in COLUMNS}
+    columns = {
+        "days": {name: described.get(name) or _DESCRIBED["days"][name] for name in DAY_COLUMNS},
+        **{table: _DESCRIBED[table] for table in ("runs", "outcomes", "media", "meta")},
+    }
+    tables = {
+        name: {"description": description, "columns": columns.get(name, {})}
+        for name, description in _TABLES.items()
+    }
+    return {
+        "title": "APOD archive catalog (apodscrape)",
+        "description": "Everything apodscrape knows beyond the day files: docs/catalog.md",
+        "databases": {Path(CATALOG_NAME).stem: {"tables": tables}},
+    }
+
+
+def write_metadata(directory: str | os.PathLike[str]) -> None:
+    """Keep Datasette's metadata beside the catalog (METADATA_NAME), if it changed."""
+    text = json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n"
+    with contextlib.suppress(OSError):  # a read-only archive: the catalog is what counts
+        archive.write_if_changed(Path(directory) / METADATA_NAME, text, sync=False)

@@ -38,10 +38,15 @@ def write_days(directory: Path, days: Iterable[Day], *, catalogued: bool = True)
     for day in days:
         write_atomic(day_path(directory, day.date), render(day))
     if catalogued:
-        db = catalog.open_catalog(directory)
-        catalog.mend(db, directory, warc_dir(directory))
-        db.close()
+        catalogue(directory)
     return directory
+
+
+def catalogue(directory: Path) -> None:
+    """The archive's catalog made true of its files (and captures), as a crawl leaves it."""
+    db = catalog.open_catalog(directory)
+    catalog.mend(db, directory, warc_dir(directory))
+    db.close()
 
 
 def corpus_days(corpus: Path) -> list[Day]:

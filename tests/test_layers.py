@@ -14,6 +14,7 @@ import pytest
 from apodscrape.days import CANONICAL_BASE
 from apodscrape.warc import CaptureWriter
 
+from .archives import catalogue
 from .conftest import ROOT
 
 PACKAGE = ROOT / "apodscrape"
@@ -83,6 +84,7 @@ def _tool_runs(tmp: Path, spec: Path) -> dict[str, list[str]]:
     captures = CaptureWriter(archive / "warc")
     captures.write(CANONICAL_BASE + page.name, 200, [("Content-Type", "text/html")], b"<p>a")
     captures.close()
+    catalogue(archive)
     return {
         "convert": ["convert", str(page)],
         "check": ["check", str(archive)],

@@ -44,7 +44,7 @@ from .files import (
 )
 from .leftovers import TEMPORARY, remove_stale_temporaries
 from .lock import LOCK_NAME, lock
-from .state import STATE_NAME, State, read_state, write_state
+from .state import STATE_NAME, State, read_state
 
 __all__ = [
     "CATALOG_NAME",
@@ -85,5 +85,4 @@ __all__ = [
     "write_atomic",
     "write_chunks_atomic",
     "write_if_changed",
-    "write_state",
 ]

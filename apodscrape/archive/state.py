@@ -1,4 +1,5 @@
-"""What runs remember of an archive besides its files (`.apodscrape-state.json`)."""
+"""What runs remember of an archive besides its files: the catalog keeps it
+(catalog.read_state); before the catalog, `.apodscrape-state.json` did (read once into it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ApodError
-from .files import write_atomic
 
 # What runs remember of the archive besides its files (see State).
 STATE_NAME = ".apodscrape-state.json"
@@ -17,7 +17,7 @@ STATE_NAME = ".apodscrape-state.json"
 
 @dataclass
 class State:
-    """What runs remember of an archive besides its files, in `.apodscrape-state.json`."""
+    """What runs remember of an archive besides its files (catalog.read_state)."""
 
     # The oldest day any run was asked for: a plain run asks every day from it to today
     # that has no file (holes, failed days, the rest of a killed backfill).
@@ -31,7 +31,9 @@ class State:
 
 
 def read_state(directory: str | os.PathLike[str]) -> State:
-    """The archive's state; an empty one if there is none. ApodError if it is damaged."""
+    """The state an apodscrape before the catalog kept in `.apodscrape-state.json` (read
+    once into the catalog: catalog.migrate); an empty one if there is none. ApodError if
+    it is damaged."""
     path = Path(directory) / STATE_NAME
     try:
         data = json.loads(path.read_bytes())
@@ -45,13 +47,3 @@ def read_state(directory: str | os.PathLike[str]) -> State:
         return State()
     except (OSError, ValueError, TypeError, AttributeError) as error:
         raise ApodError(f"{path}: not a state file apodscrape wrote ({error})") from None
-
-
-def write_state(directory: str | os.PathLike[str], state: State) -> None:
-    """Keep the archive's state, atomically."""
-    data = {
-        "spanFrom": state.span_from.isoformat() if state.span_from else None,
-        "missing": sorted(day.isoformat() for day in state.missing),
-        "mediaDone": sorted(day.isoformat() for day in state.media_done),
-    }
-    write_atomic(Path(directory) / STATE_NAME, json.dumps(data, indent=2) + "\n")
