@@ -423,10 +423,7 @@ def build(
 ) -> Built:
     """Make the catalog's `days` true of an archive's day files: a row for each file that
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
-    from `captured`, warc.newest_days), no row for a day without a file. One transaction."""
-    from . import archive
-    from .warc import Captured
-
+    from `captured`, warc.days_in), no row for a day without a file. One transaction."""
     found = Built()
     rows = []
     captured = captured or Captured()

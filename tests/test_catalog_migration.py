@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from apodscrape import archive, catalog, warc
+from apodscrape.errors import ApodError
 
 from .conftest import FIXTURES
 
@@ -90,7 +91,7 @@ def test_a_new_archive_has_nothing_to_migrate(tmp_path: Path) -> None:
 def test_a_damaged_state_is_an_error_and_changes_nothing(old_archive: Path) -> None:
     (old_archive / archive.STATE_NAME).write_text("{not json")
     db = catalog.open_catalog(old_archive)
-    with pytest.raises(archive.ApodError, match="not a state file"):
+    with pytest.raises(ApodError, match="not a state file"):
         catalog.migrate(db, old_archive)
     assert catalog.is_new(db)
     db.close()
