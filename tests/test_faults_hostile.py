@@ -32,6 +32,7 @@ from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
+from .archives import catalogue
 from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
 
 DAY = dt.date(2025, 1, 5)
@@ -539,6 +540,7 @@ def one_day_archive(site: SiteSim, tmp_path: Path) -> Path:
     site.publish(DAY, kind="image", slug="sky")
     page = parse_page(site.classic_page(DAY).body, "https://apod.nasa.gov/apod/ap250105.html")
     archive.store(tmp_path / "archive", page)
+    catalogue(tmp_path / "archive")  # as the crawl leaves it
     return tmp_path / "archive"
 
 
