@@ -163,9 +163,12 @@ def open_catalog(directory: str | os.PathLike[str]) -> sqlite3.Connection:
     path = catalog_path(directory)
     _refuse_symlink(path, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists()
     try:
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as error:
+        if not existed:  # a read-only archive: nothing to build again
+            raise CatalogError(f"{path} cannot be created ({error})") from None
         raise _unusable(directory, f"cannot be opened ({error})") from None
     try:
         if _check(db, directory):

@@ -181,6 +181,6 @@ def test_corpus_captures_rebuild_their_days_byte_for_byte(corpus: Path, tmp_path
         else:
             expected.update((day.date, render(day)) for day in found)
     write_twice(tmp_path, pages)
-    found = warc.newest_days(tmp_path, jobs=2)  # the revisits are the newest captures
+    found = warc.days_in(warc.warc_files(tmp_path), jobs=2)  # the revisits are the newest
     assert found.passed_over == refused * 2 and found.captures == 2 * len(pages)
     assert {date: render(day) for date, day in found.days.items()} == expected

@@ -37,7 +37,7 @@ class WriteDayPipeline:
     A day whose file already has the same bytes is left alone (its modification time too).
     """
 
-    def __init__(self, output_dir: Path, stats: StatsCollector, recorder: Recorder) -> None:
+    def __init__(self, output_dir: Path, stats: StatsCollector, recorder: Recorder | None) -> None:
         self.output_dir = output_dir
         self.stats = stats
         self.recorder = recorder
@@ -45,7 +45,8 @@ class WriteDayPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
         output = Path(crawler.settings.get("APOD_OUTPUT_DIR"))
-        return cls(output, crawler.stats, crawler.spider.catalog)
+        # the apod spider's catalog; outside its crawl (another spider, a test), none
+        return cls(output, crawler.stats, getattr(crawler.spider, "catalog", None))
 
     async def process_item(self, item: Day) -> Day:
         try:
@@ -53,11 +54,13 @@ class WriteDayPipeline:
             outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             said = f"cannot write its file: {_said(error)}"
-            self.recorder.outcome(item.date, catalog.FAILED, said)
+            if self.recorder is not None:
+                self.recorder.outcome(item.date, catalog.FAILED, said)
             self.stats.inc_value("apod/failed")
             logger.error("%s: failed: %s", item.date, said)
             raise DropItem(f"{item.date}: not written", log_level="DEBUG") from None
-        self.recorder.stored(item, outcome, archive.day_path(self.output_dir, item.date))
+        if self.recorder is not None:
+            self.recorder.stored(item, outcome, archive.day_path(self.output_dir, item.date))
         self.stats.inc_value(f"apod/{outcome}")
         # DEBUG, not INFO: the summary line counts them (bench/PERFORMANCE.md: the cost of
         # a line a day)
