@@ -193,5 +193,5 @@ def test_a_damaged_catalog_stops_the_crawl_with_one_line(site: SiteSim, tmp_path
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1
     assert "Traceback" not in stderr
-    assert f"error: {output / catalog.CATALOG_NAME} is damaged or not a database" in stderr
+    assert f"{output / catalog.CATALOG_NAME} is damaged or not a database" in stderr
     assert f"python -m apodscrape rebuild --out {output}" in stderr

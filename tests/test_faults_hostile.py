@@ -607,9 +607,8 @@ def test_a_read_only_archive_is_read_and_refused_in_lines(
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     # a crawl writes the archive's catalog first: it cannot, and asks nothing
-    assert run.stderr == (
-        f"error: {small_disk / 'catalog.sqlite'} cannot be created (unable to open database file)\n"
-    )
+    said = f"{small_disk / 'catalog.sqlite'} cannot be created (unable to open database file)"
+    assert said in run.stderr
 
 
 @pytest.mark.slow

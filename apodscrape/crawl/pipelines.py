@@ -37,16 +37,20 @@ class WriteDayPipeline:
     A day whose file already has the same bytes is left alone (its modification time too).
     """
 
-    def __init__(self, output_dir: Path, stats: StatsCollector, recorder: Recorder | None) -> None:
+    def __init__(self, output_dir: Path, stats: StatsCollector, crawler: Crawler) -> None:
         self.output_dir = output_dir
         self.stats = stats
-        self.recorder = recorder
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WriteDayPipeline:
-        output = Path(crawler.settings.get("APOD_OUTPUT_DIR"))
-        # the apod spider's catalog; outside its crawl (another spider, a test), none
-        return cls(output, crawler.stats, getattr(crawler.spider, "catalog", None))
+        return cls(Path(crawler.settings.get("APOD_OUTPUT_DIR")), crawler.stats, crawler)
+
+    @property
+    def recorder(self) -> Recorder | None:
+        """The apod spider's catalog (opened once the run holds the archive); outside its
+        crawl (another spider, a test), none."""
+        return getattr(self.crawler.spider, "catalog", None)
 
     async def process_item(self, item: Day) -> Day:
         try:
@@ -167,7 +171,7 @@ class MediaPipeline(FilesPipeline):
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Day, info: Any) -> Day:
         # the catalog's media rows: a media run asks again an archived day with a failure
-        recorder = self.crawler.spider.catalog
+        recorder: Recorder = self.crawler.spider.catalog
         url = media_url(item)
         for ok, result in results:
             if ok:
