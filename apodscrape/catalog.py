@@ -28,9 +28,12 @@ from .errors import ApodError
 from .markdown_text import plain_text
 from .media import media_type, thumbnail
 from .record import Day
-from .warc import PARSER_VERSION, Captured, Where, days_in, warc_files
 
-CATALOG_NAME = archive.CATALOG_NAME
+if TYPE_CHECKING:  # imported where used: readers (`serve`) need neither warcio nor the parser
+    from .archive import State
+    from .warc import Captured, Where
+
+CATALOG_NAME = "catalog.sqlite"
 APPLICATION_ID = 1095716676  # 'APOD': a foreign SQLite file is told apart
 SCHEMA_VERSION = 1
 # what tells how to make a catalog again, in every error about one
@@ -427,6 +430,9 @@ def build(
     """Make the catalog's `days` true of an archive's day files: a row for each file that
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
     from `captured`, warc.days_in), no row for a day without a file. One transaction."""
+    from . import archive
+    from .warc import Captured
+
     found = Built()
     rows = []
     captured = captured or Captured()
@@ -538,10 +544,12 @@ def put_media(db: sqlite3.Connection, media: Iterable[Media]) -> None:
 # --- what runs remember (once .apodscrape-state.json) ---------------------------------------
 
 
-def read_state(db: sqlite3.Connection) -> archive.State:
+def read_state(db: sqlite3.Connection) -> State:
     """What runs remember of the archive, as the plan reads it: the oldest day any run was
     asked for, the days their source confirmed missing (and not archived since), the days
     whose media is stored (or has nothing to store, and none failed since)."""
+    from . import archive
+
     span = db.execute("SELECT value FROM meta WHERE key = 'span_from'").fetchone()
     return archive.State(
         span_from=dt.date.fromisoformat(span[0]) if span else None,
@@ -606,6 +614,8 @@ def stale(
 ) -> tuple[list[tuple[dt.date, Path]], list[dt.date]]:
     """The day files whose size or modification time is not their row's (or that have no
     row), and the rows whose file is gone: all a stat of each file tells."""
+    from . import archive
+
     known = {
         date: (size, mtime)
         for date, size, mtime in db.execute("SELECT date, file_size, file_mtime_ns FROM days")
@@ -632,6 +642,8 @@ def mend(
     read from the file and the newest capture of its day, none for a file gone. Only the
     WARC files no finished run accounts for (a killed run's) are parsed, and only if a
     file's bytes changed; otherwise the row's capture stays. One transaction."""
+    from . import archive
+
     found = Mended()
     changed, gone = stale(db, directory)
     rows = []
@@ -668,6 +680,8 @@ def mend(
 
 def _unsettled_captures(db: sqlite3.Connection, warc_dir: Path | None, jobs: int) -> Captured:
     """The days of the WARC files that no finished run accounts for (a killed run's)."""
+    from .warc import Captured, days_in, warc_files
+
     if warc_dir is None or not warc_dir.is_dir():
         return Captured()
     settled = {
@@ -736,6 +750,9 @@ def migrate(db: sqlite3.Connection, directory: str | os.PathLike[str], jobs: int
     missing, the days whose media is done: recorded as a `migrate` run), which is then
     removed with the Facts kept beside the captures (`warc/.parsed/`). What was done, in a
     line to say once; None if the catalog is not new or the archive holds nothing."""
+    from . import archive
+    from .warc import days_in, warc_files
+
     directory = Path(directory)
     captures = archive.warc_dir(directory)
     warcs = warc_files(captures) if captures.is_dir() else []
@@ -772,6 +789,8 @@ def migrate(db: sqlite3.Connection, directory: str | os.PathLike[str], jobs: int
 
 def _media_done(db: sqlite3.Connection, directory: Path, done: set[dt.date]) -> Iterator[Media]:
     """The media rows of days whose media a run stored (or found nothing to store)."""
+    from . import archive
+
     urls = dict(db.execute("SELECT date, coalesce(hd_image_url, image_url, '') FROM days"))
     for day in sorted(done):
         url = urls.get(day.isoformat(), "")
@@ -810,6 +829,8 @@ def disagreements(
     """Where the catalog and the day files disagree, as (path, what): each file's bytes
     (checksum) and fields against its row, each row against its file. Files in `skip`
     (those that do not read as FORMAT.md allows: reported for that) are passed over."""
+    from . import archive
+
     cursor = db.execute(
         "SELECT date, title, canonical_url, image_url, credit, explanation, file_sha256"
         " FROM days ORDER BY date"
@@ -957,11 +978,13 @@ class Recorder:
 
 def record_run(
     directory: str | os.PathLike[str], command: str, arguments: dict[str, Any], jobs: int = 1
-) -> tuple[Recorder, archive.State, list[str]]:
+) -> tuple[Recorder, State, list[str]]:
     """Open the archive's catalog for a run (the caller holds the archive): an archive
     written before the catalog migrated, what changed behind the catalog mended, the
     state runs remember read, the run started. Returns the recorder, the state and what
     to say once (the migration, a mend)."""
+    from . import archive
+
     directory = Path(directory)
     db = open_catalog(directory)
     said = []
@@ -1067,6 +1090,8 @@ def datasette_metadata() -> dict[str, Any]:
 
 def write_metadata(directory: str | os.PathLike[str]) -> None:
     """Keep Datasette's metadata beside the catalog (METADATA_NAME), if it changed."""
+    from . import archive
+
     text = json.dumps(datasette_metadata(), indent=2, ensure_ascii=False) + "\n"
     with contextlib.suppress(OSError):  # a read-only archive: the catalog is what counts
         archive.write_if_changed(Path(directory) / METADATA_NAME, text, sync=False)

@@ -16,6 +16,7 @@ import frontmatter
 from frontmatter.default_handlers import BaseHandler
 
 from .. import days
+from ..catalog import CATALOG_NAME  # with SQLite's journal files beside it
 from ..errors import ApodError
 from ..record import Day
 from .files import write_if_changed
@@ -46,8 +47,6 @@ FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 WRITTEN, UNCHANGED = "written", "unchanged"
-# The archive's catalog (catalog.py), with SQLite's journal files beside it.
-CATALOG_NAME = "catalog.sqlite"
 
 
 def front_matter(day: Day) -> dict[str, object]:
