@@ -218,6 +218,7 @@ def row_api(quick: bool, workdir: Path, number: int = 9) -> list:  # type: ignor
         api_server(archive, probe) as (url, process, ready),
         nginx(static, work) as (static_url, worker),
     ):
+        ready_cpu = cpu_seconds(process.pid)  # what a loaded machine's wait does not skew
         for paths in asked.values():
             static_copy(url, paths, static)
         for kind, paths in asked.items():
@@ -245,8 +246,8 @@ def row_api(quick: bool, workdir: Path, number: int = 9) -> list:  # type: ignor
             )
         memory = peak_rss_mb(process.pid)
     rows.append(
-        Row(number, f"API: ready (first answer), peak memory over {count:,} days",
-            f"{ready:.2f} s, {memory:.0f} MB", "< 2 s, < 300 MB",
+        Row(number, f"API: ready (first answer; its CPU), peak memory over {count:,} days",
+            f"{ready:.2f} s ({ready_cpu:.2f} s CPU), {memory:.0f} MB", "< 2 s, < 300 MB",
             verdict(ready < 2 and memory < 300)),
     )  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
