@@ -888,23 +888,34 @@ class Recorder:
         self.failures: list[str] = []  # what could not be written (a full disk...)
         self._where: dict[tuple[str, str], Where] = {}
         self._warc_files: set[str] = set()
-        self._queue: queue.SimpleQueue[Callable[[sqlite3.Connection], None] | None] = (
-            queue.SimpleQueue()
-        )
+        self._queue: queue.SimpleQueue[
+            Callable[[sqlite3.Connection], None] | threading.Event | None
+        ] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._write, name="catalog", daemon=True)
         self._thread.start()
 
     # on the caller's thread: each call only hands work to the recorder's
 
     def asked(self, wanted: list[dt.date], oldest: dt.date | None) -> None:
-        """The days this run will ask for, and the oldest day it was asked for at all."""
+        """The days this run will ask for, and the oldest day it was asked for at all,
+        committed before any is asked: a run killed or starved of disk later leaves them
+        for the next plain run to ask again. CatalogError if they cannot be kept."""
 
         def write(db: sqlite3.Connection) -> None:
             if oldest is not None:
                 widen_span(db, oldest)
             put_outcomes(db, self.run, (Outcome(day, ASKED) for day in wanted))
 
+        before = len(self.failures)
+        committed = threading.Event()
         self._queue.put(write)
+        self._queue.put(committed)
+        committed.wait()
+        if len(self.failures) > before:
+            raise CatalogError(
+                f"{catalog_path(self.directory)}: the days this run would ask cannot be "
+                f"recorded ({'; '.join(self.failures[before:])}): nothing asked"
+            )
 
     def captured(self, key: tuple[str, str], where: Where) -> None:
         """Where the capture of `key` (warc.body_key) is kept."""
@@ -961,7 +972,7 @@ class Recorder:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            work = [write for write in batch if write is not _STOP]
+            work = [write for write in batch if callable(write)]
             try:
                 with transaction(self.db):
                     for write in work:
@@ -972,6 +983,9 @@ class Recorder:
             except sqlite3.Error as error:
                 # the rows are lost, not the files: the next run mends the catalog
                 self.failures.append(f"{len(work)} records: {error}")
+            for waiting in batch:  # a caller waiting for what it handed over to be committed
+                if isinstance(waiting, threading.Event):
+                    waiting.set()
             if batch[-1] is _STOP:
                 return
 

@@ -140,6 +140,7 @@ def holes(archived: set[dt.date], state: State, today: dt.date) -> set[dt.date]:
     first = min(filter(None, (state.span_from, min(archived, default=None))), default=None)
     if first is None:
         return set()
+    first = max(first, days.FIRST_DAY)  # a span remembered from before APOD began
     known = archived | state.missing | days.KNOWN_GAPS
     return {day for day in days.day_range(first, today) if day not in known}
 

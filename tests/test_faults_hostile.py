@@ -15,6 +15,7 @@ import errno
 import fcntl
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,9 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from apodscrape import archive, catalog, warc
+from apodscrape import archive, catalog, days, warc
+from apodscrape.crawl.commands import crawl as crawl_command
 from apodscrape.errors import ArchiveLocked
 from apodscrape.parse import parse_page
+from apodscrape.plan import holes
 from apodscrape.tools.check import problems
 from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
@@ -34,6 +37,7 @@ from sitesim.science import JSON
 
 from .archives import catalogue
 from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
+from .test_cron import CRON, wait_for_files
 
 DAY = dt.date(2025, 1, 5)
 NEXT = DAY + dt.timedelta(days=1)
@@ -671,3 +675,119 @@ def test_a_stuck_server_is_no_hang_that_two_sigterms_cannot_end(site: SiteSim, t
     assert process.returncode != 0
     with archive.lock(tmp_path):  # not held by the run that was ended
         pass
+
+
+# --- days lost, never asked again: what a run learned is kept as it goes -------------------
+
+
+def _recent(first: int, last: int) -> list[dt.date]:
+    """Days counted back from today (a plain run asks up to today)."""
+    today = days.today_eastern()
+    return [today - dt.timedelta(days=n) for n in range(first, last - 1, -1)]
+
+
+@pytest.mark.slow
+def test_a_sigkilled_backfill_is_finished_by_the_next_plain_run(site: SiteSim, tmp_path) -> None:
+    published = _recent(25, 0)
+    backfill = published[:20]
+    site.publish(*published, title="Sky of {day}")
+    site.delay = 0.1
+    output = tmp_path / "output"
+    span = ("-a", f"start={backfill[0]}", "-a", f"end={backfill[-1]}")
+    process = start_scrapy_crawl(site, output, *span, **CRON)
+    wait_for_files(output, 4, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert 4 <= len(day_files(output)) < len(backfill)  # killed with days left unasked
+    site.delay = 0
+    plain = scrapy_crawl(site, output, **CRON)  # cron's run: no arguments
+    assert plain.returncode == 0, plain.stderr
+    assert day_files(output) == [f"ap{day:%y%m%d}.txt" for day in published]
+
+
+def test_days_that_failed_on_a_full_disk_are_asked_by_the_next_plain_run(
+    site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = _recent(12, 3)
+    site.publish(*_recent(12, 0), title="Sky of {day}")
+    output = tmp_path / "output"
+    with monkeypatch.context() as patch:
+        calls = {"files": 0}
+        write_atomic = archive.files.write_atomic
+
+        def fill(path: Path, data: str | bytes, *, sync: bool = True) -> None:
+            calls["files"] += 1
+            if calls["files"] > 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            write_atomic(path, data, sync=sync)
+
+        def full(db: sqlite3.Connection, rows: object) -> None:
+            if list(rows):  # type: ignore[call-overload]
+                raise sqlite3.OperationalError("database or disk is full")
+
+        patch.setattr(archive.files, "write_atomic", fill)
+        patch.setattr(catalog, "put_days", full)  # the catalog fills with the disk
+        run = crawl(site, output, source="classic", start=str(asked[0]), end=str(asked[-1]))
+        stats = run.stats
+    assert stats["apod/written"] >= 1 and stats["apod/failed"] >= 8  # the disk filled
+    assert stats["apod/written"] + stats["apod/failed"] == len(asked)
+    assert stats["apod/catalog_failed"] >= 1  # and the run says its records are short
+    rerun = crawl(site, output, source="classic")  # space freed: cron's plain run
+    assert rerun.stats.get("apod/failed", 0) == 0
+    assert day_files(output) == [f"ap{day:%y%m%d}.txt" for day in _recent(12, 0)]
+
+
+def test_a_run_whose_only_failure_is_the_catalog_does_not_exit_0(
+    site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.publish(DAY, title="Sky of {day}")
+
+    def full(db: sqlite3.Connection, rows: object) -> None:
+        if list(rows):  # type: ignore[call-overload]
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(catalog, "put_days", full)
+    result = crawl(site, source="classic", dates=str(DAY))
+    assert result.stats["apod/written"] == 1 and "apod/failed" not in result.stats
+    assert result.stats["apod/catalog_failed"] == 1  # what `scrapy crawl` exits 1 for
+    assert crawl_command.incomplete(result.stats)
+
+
+def test_a_span_from_before_apod_began_asks_from_its_first_day(tmp_path: Path) -> None:
+    db = catalog.open_catalog(tmp_path)
+    with catalog.transaction(db):
+        catalog.widen_span(db, dt.date(1925, 1, 1))  # as an old state file could say
+    state = catalog.read_state(db)
+    today = days.today_eastern()
+    asked = sorted(holes(set(), state, today))  # what a plain run asks besides its window
+    assert asked[0] == days.FIRST_DAY
+    assert len(asked) == (today - days.FIRST_DAY).days + 1 - len(days.KNOWN_GAPS)
+
+
+DAMAGED_STATES = {
+    "truncated": (b'{"spanFrom": "2025-01-0', "not JSON"),
+    "a-list": (b'["2025-01-05"]', "a JSON list, not an object"),
+    "missing-a-string": (b'{"missing": "2025-01-05"}', "missing is a str, not a list of dates"),
+    "missing-a-dict": (b'{"missing": {"2025-01-05": 1}}', "missing is a dict, not a list of"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_STATES)
+def test_a_damaged_state_file_is_one_line_naming_the_way_on(
+    damage: str, site: SiteSim, tmp_path: Path
+) -> None:
+    content, what = DAMAGED_STATES[damage]
+    site.publish(DAY, title="Sky of {day}")
+    output = tmp_path / "output"
+    output.mkdir()
+    state = output / archive.STATE_NAME
+    state.write_bytes(content)
+    run = scrapy_crawl(site, output, "-a", f"dates={DAY}", "-a", "source=classic")
+    assert run.returncode == 1  # not 2: the arguments were right
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert what in run.stderr and f"mv {state} {state}.damaged" in run.stderr
+    assert state.read_bytes() == content and day_files(output) == []  # taken in no part
+    state.rename(f"{state}.damaged")
+    again = scrapy_crawl(site, output, "-a", f"dates={DAY}", "-a", "source=classic")
+    assert again.returncode == 0, again.stderr
+    assert day_files(output) == [f"ap{DAY:%y%m%d}.txt"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from scrapy.commands import crawl
 
@@ -52,10 +53,11 @@ class Command(crawl.Command):
         except ApodError as error:  # in use by another run, or no archive can be made there
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(EXIT_INCOMPLETE) from None
-        try:  # its state too, which no other run can change from now on
+        try:  # its old state too (read into the catalog): damaged, one line and the way on
             archive.read_state(output)
         except ApodError as error:
-            _refuse(error)
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_INCOMPLETE) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -74,13 +76,18 @@ class Command(crawl.Command):
             raise SystemExit(EXIT_INCOMPLETE)
         if error is not None:
             raise error
-        stats = crawler.stats
-        if (
-            process.bootstrap_failed
-            or stats.get_value("apod/failed", 0)
-            or stats.get_value("finish_reason") != "finished"  # interrupted: days not done
-        ):
+        if process.bootstrap_failed or incomplete(crawler.stats.get_stats()):
             self.exitcode = EXIT_INCOMPLETE
+
+
+def incomplete(stats: dict[str, Any]) -> bool:
+    """Whether a run ended short of its promise: a day failed, it was interrupted (days
+    not done), or what it learned could not all be recorded (the next run would not know)."""
+    return bool(
+        stats.get("apod/failed", 0)
+        or stats.get("apod/catalog_failed", 0)
+        or stats.get("finish_reason") != "finished"
+    )
 
 
 def _refuse(error: ApodError) -> None:

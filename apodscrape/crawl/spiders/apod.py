@@ -96,6 +96,8 @@ class ApodSpider(scrapy.Spider):
         archived = archive.archived_days(self.output)
         today = days.today_eastern()
         self.plan = make_plan(self.arguments, self.config, archived, today, self.state)
+        asked = self.plan.fetch + self.plan.skipped
+        self.catalog.asked(self.plan.fetch, min(asked) if asked else None)
         # auto takes from the API what the classic site does not give; classic never does
         self.api_fallback = self.plan.source == AUTO
 
@@ -108,13 +110,13 @@ class ApodSpider(scrapy.Spider):
         self.catalog.close(1 if failed else 0, counts)
         for failure in self.catalog.failures:
             self.logger.error("the catalog could not record: %s", failure)
+        if self.catalog.failures:  # the next run cannot know what this one learned: exit 1
+            stats.set_value("apod/catalog_failed", len(self.catalog.failures))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         plan, stats = self.plan, self.crawler.stats
         assert plan is not None, "read_archive() comes first (the ArchiveLock extension)"
         stats.set_value("apod/days", len(plan.fetch) + len(plan.skipped))
-        asked = plan.fetch + plan.skipped
-        self.catalog.asked(plan.fetch, min(asked) if asked else None)
         for day in plan.skipped:
             if day in days.KNOWN_GAPS:
                 self.missing(day, "APOD never had it")  # no need to ask
