@@ -578,6 +578,7 @@ def site_build(bench: Bench) -> SiteBuild:
         days = 200 if bench.quick else synthetic.DAYS
         archive = bench.workdir / "synthetic"
         synthetic.write_archive(archive, days)
+        synthetic.catalogue(archive)
         out = bench.workdir / "site"
         bench._site = SiteBuild(archive, out, days, *apodscrape_site(archive, out))
     return bench._site
@@ -597,6 +598,7 @@ def row_site(bench: Bench) -> list[Row]:
 def row_site_update(bench: Bench) -> list[Row]:
     built = site_build(bench)
     synthetic.cron_change(built.archive, built.days)
+    synthetic.catalogue(built.archive)
     seconds, summary = apodscrape_site(built.archive, built.out)
     rendered = re.search(r"([\d,]+) day pages rendered", summary)
     return [
@@ -610,11 +612,13 @@ def row_site_thumbnails(bench: Bench) -> list[Row]:
     days = 200 if bench.quick else synthetic.DAYS
     archive = bench.workdir / "synthetic-media"
     synthetic.write_archive(archive, days)
+    synthetic.catalogue(archive)
     pictures = synthetic.write_media(archive, synthetic.picture_days(archive))
     out = bench.workdir / "site-media"
     seconds, _ = apodscrape_site(archive, out)
     size, count = site_size(out / "thumbs")
     new = synthetic.cron_change(archive, days)[1:]  # the newest corrected, two new days
+    synthetic.catalogue(archive)
     synthetic.write_media(archive, sorted(set(new) & set(synthetic.picture_days(archive))))
     update, _ = apodscrape_site(archive, out)
     return [

@@ -9,6 +9,7 @@ links to other days and to the web, <sup>/<sub>, credit lines, and the real mix 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import itertools
 import random
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from apodscrape import Day, load, render
+from apodscrape import Day, catalog, load, render
 from apodscrape.days import FIRST_DAY, KNOWN_GAPS, canonical_url, stem
 
 DAYS = 11_500
@@ -71,6 +72,14 @@ def cron_change(directory: Path, count: int = DAYS, seed: int = 2026) -> list[dt
     for day in (newest, first, second):
         (directory / f"{stem(day.date)}.txt").write_text(render(day), encoding="utf-8")
     return [newest.date, first.date, second.date]
+
+
+def catalogue(directory: Path) -> None:
+    """What a crawl leaves in the archive's catalog: a row for each day file that is new or
+    changed (catalog.mend, as after a crash)."""
+    db = catalog.open_catalog(directory)
+    with contextlib.closing(db):
+        catalog.mend(db, directory)
 
 
 def write_media(directory: Path, dates: list[dt.date], size: tuple[int, int] = (1024, 768)) -> int:

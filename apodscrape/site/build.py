@@ -3,7 +3,6 @@ core when there are many), then the lists, the calendars and the search index.""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -19,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .. import ApodError, catalog, load
+from .. import ApodError, catalog, dataset, load
 from ..archive import write_atomic, write_if_changed
 from ..days import day_in_name, stem
 from ..record import IMAGE
@@ -68,7 +67,7 @@ def build(
     """Build the static site of an archive directory in `out`, or bring it up to date."""
     started = time.perf_counter()
     archive, out = Path(archive), Path(out)
-    records = load(archive)
+    records = _records(archive)
     if not records:
         raise ApodError(f"{archive}: no day files (apYYMMDD.txt) to build a site from")
     out.mkdir(parents=True, exist_ok=True)
@@ -123,19 +122,18 @@ def build(
     return report
 
 
-def _alts(archive: Path) -> dict[dt.date, str]:
-    """The pages' own descriptions of their pictures, which the day files do not hold: from
-    the archive's catalog (ARCHIVE/catalog.sqlite), none without one."""
+def _records(archive: Path) -> list[dict[str, Any]]:
+    """The archive's days, oldest first: its catalog's rows (one query; dataset.rows first
+    proves the catalog true of the day files by a stat of each), each with the picture's
+    description (`alt`) the day files do not hold. An archive without a usable catalog is
+    read from its day files, and its pictures are described by their titles."""
     if not catalog.catalog_path(archive).is_file():
-        return {}
+        return load(archive)
     try:
-        db = catalog.open_readonly(archive)
-    except catalog.CatalogError as error:
+        return list(dataset.rows(archive))
+    except ApodError as error:
         logger.warning("%s; the pictures are described by their titles", error)
-        return {}
-    with contextlib.closing(db):
-        rows = db.execute("SELECT date, alt FROM days WHERE alt IS NOT NULL AND alt != ''")
-        return {dt.date.fromisoformat(date): alt for date, alt in rows}
+        return load(archive)
 
 
 def _cores() -> int:
@@ -147,7 +145,6 @@ def _day_pages(
 ) -> tuple[list[DayPage], list[thumbs.Source]]:
     """Each day's page, and the local pictures there are to make thumbnails of."""
     stored = downloads(archive)
-    alts = _alts(archive)
     sources = []
     by_date: dict[tuple[int, int], list[str]] = {}
     for day in listed:
@@ -173,7 +170,7 @@ def _day_pages(
                 previous=listed[index - 1].stem if index else None,
                 next=listed[index + 1].stem if index + 1 < len(listed) else None,
                 linked=tuple(sorted(linked)),
-                alt=record.get("alt") or alts.get(day.date) or day.title,
+                alt=record.get("alt") or day.title,
                 same_day=tuple(by_date[(day.date.month, day.date.day)]),
             )
         )
