@@ -15,21 +15,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import frontmatter
-import yaml
-
 from . import __version__, archive, catalog, days
 from .days import CANONICAL_BASE
 from .errors import ApodError
-from .parse.science import API_PATH, SCIENCE_BASE
 from .record import CLASSIC, SCIENCE
 from .table import COLUMNS, Column
-from .warc import RUN_STAMP
 
 
-def rows(directory: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+def rows(
+    directory: str | os.PathLike[str], names: Iterable[str] | None = None
+) -> Iterator[dict[str, Any]]:
     """Every day of an archive as a table row, oldest first (by date: ap991231 before
-    ap000101), read from its catalog (catalog.sqlite: the full record of each day file).
+    ap000101), read from its catalog (catalog.sqlite: the full record of each day file);
+    only the columns named (and source) if names are given.
     ApodError now if there is no catalog, or it is not true of the day files (a file
     changed, added or removed behind it: a stat of each tells)."""
     if not catalog.catalog_path(directory).exists() and not archive.archive_files(directory):
@@ -48,7 +46,8 @@ def rows(directory: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     except BaseException:
         db.close()
         raise
-    return _rows(db)
+    wanted = set(names) | {"source"} if names is not None else None
+    return _rows(db, [c for c in COLUMNS if wanted is None or c.name in wanted])
 
 
 def _named(changed: list[tuple[dt.date, Path]], gone: list[dt.date]) -> list[str]:
@@ -56,17 +55,17 @@ def _named(changed: list[tuple[dt.date, Path]], gone: list[dt.date]) -> list[str
     return named + [f"{archive.day_path('', day).name} gone" for day in gone[: 3 - len(named)]]
 
 
-def _rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _rows(db: sqlite3.Connection, columns: list[Column]) -> Iterator[dict[str, Any]]:
     """The catalog's days as table rows (each column read by its Day field's name)."""
-    names = ", ".join(column.field for column in COLUMNS)
-    read = [_READERS.get(column.kind) for column in COLUMNS]
+    names = ", ".join(column.field for column in columns)
+    read = [_READERS.get(column.kind) for column in columns]
     try:
         for values in db.execute(f"SELECT {names} FROM days ORDER BY date"):
             row = {
                 column.name: value if reader is None or value is None else reader(value)
-                for column, reader, value in zip(COLUMNS, read, values, strict=True)
+                for column, reader, value in zip(columns, read, values, strict=True)
             }
-            if row["source"] is None:  # no capture: whether the source was damaged is unknown
+            if row["source"] is None and "sourceDamaged" in row:  # no capture: unknown
                 row["sourceDamaged"] = None
             yield row
     finally:
@@ -256,6 +255,8 @@ def size_category(count: int) -> str:
 
 def crawl_runs(warc: Path) -> list[dt.datetime]:
     """When each crawl whose captures the archive keeps started (from the WARC file names)."""
+    from .warc import RUN_STAMP  # here: warcio is the exports' cost, not every reader's
+
     found = []
     for path in sorted(warc.glob("apod-*.warc.gz")) if warc.is_dir() else []:
         try:
@@ -290,6 +291,9 @@ class Export:
 def exports_in(folder: Path) -> list[Export]:
     """The exports the folder's card lists whose files are still there, oldest first; none
     without a card. ApodError for a README.md that is not an export's card (never overwritten)."""
+    import frontmatter  # here, as yaml below: the card's cost, not every reader's
+    import yaml
+
     path = folder / CARD
     try:
         metadata = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
@@ -340,6 +344,8 @@ def card(
         "dataset_info": {"features": features(newest.builder)},  # a copy: no YAML anchor
         _EXPORTS_KEY: [export.__dict__ for export in exports],
     }
+    import yaml
+
     front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{front}---\n" + _body(summary, exports, directory, warc, exported)
 
@@ -370,6 +376,8 @@ def _body(
     warc: Path,
     exported: dt.datetime,
 ) -> str:
+    from .parse.science import API_PATH, SCIENCE_BASE
+
     data_file = exports[-1].file
     first, last, absent = summary.first, summary.last, summary.missing
     runs = crawl_runs(warc)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MEDIA_TYPES = (IMAGE, VIDEO, OTHER)
+COLUMNS = ("date", "mediaType", "copyright", "sourceDamaged")  # all report() reads
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +31,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    records = list(dataset.rows(args.directory))
+    records = list(dataset.rows(args.directory, COLUMNS))
     if not records:
         raise ApodError(f"{args.directory} holds no archive files (apYYMMDD.txt)")
     if args.plot:  # before any output: a missing matplotlib leaves only its error line
