@@ -138,9 +138,9 @@ def test_page_read_as_windows_1252_is_not_damaged(corpus: Path) -> None:
     assert parse_page(body, CANONICAL_BASE + "ap140921.html").source_damaged is False
 
 
-def test_stats_lists_the_days_damaged_at_the_source(
-    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture
-) -> None:
+@pytest.fixture
+def damaged_archive(corpus: Path, tmp_path: Path) -> Path:
+    """An archive of two real captures, one with a U+FFFD spliced in as the source's loss."""
     name, word, damaged = DAMAGED
     pages = {
         "ap020510.html": (corpus / name).read_bytes().replace(word, damaged, 1),
@@ -151,7 +151,24 @@ def test_stats_lists_the_days_damaged_at_the_source(
         writer.write(CANONICAL_BASE + page, 200, [("Content-Type", "text/html")], body)
     writer.close()
     write_days(tmp_path / "output", [parse_page(b, CANONICAL_BASE + p) for p, b in pages.items()])
+    return tmp_path / "output"
+
+
+def test_stats_lists_the_days_damaged_at_the_source(
+    damaged_archive: Path, capsys: pytest.CaptureFixture
+) -> None:
     capsys.readouterr()
-    assert main(["stats", str(tmp_path / "output")]) == 0
+    assert main(["stats", str(damaged_archive)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "damaged at the source (U+FFFD): 1 days: 2002-05-10" in lines
+
+
+def test_check_counts_the_source_damage_as_the_sources_not_ours(
+    damaged_archive: Path, capsys: pytest.CaptureFixture
+) -> None:
+    capsys.readouterr()
+    assert main(["check", str(damaged_archive)]) == 0
+    out = capsys.readouterr().out
+    assert "lost in decoding" not in out
+    assert "damaged at the source (U+FFFD): 1 day: 2002-05-10" in out.splitlines()
+    assert out.splitlines()[-1] == "2 files, 0 problems"

@@ -20,6 +20,7 @@ from typing import Any
 from .. import archive, catalog, days, fixity
 from ..archive import TEMPORARY, compose, day_of_name
 from ..audit import LEAKS, MOJIBAKE
+from ..dataset import ranges
 from ..errors import ApodError
 from ..markdown_text import LINK
 from ..parse.markdown import LINK_SCHEMES, MEDIA_SCHEMES, is_absolute
@@ -41,16 +42,20 @@ def run(args: argparse.Namespace) -> int:
     if args.captures:
         return _check_captures(Path(args.directory))
     paths = [path for path in archive.entries(args.directory) if archive.is_day_entry(path)]
+    damaged = damaged_at_source(args.directory)
     count = 0
     broken = set()
     for path in paths:
-        for problem in problems(path):
+        for problem in problems(path, day_of_name(path.name) in damaged):
             print(f"{path}: {problem}")
             count += 1
             broken.add(path)
     for path, problem in catalog_problems(args.directory, broken):
         print(f"{path}: {problem}")
         count += 1
+    if damaged:  # the source's loss, shown and counted, not a problem of ours
+        print(f"damaged at the source (U+FFFD): {_count(len(damaged), 'day')}: "
+              + ", ".join(ranges(sorted(damaged))))  # fmt: skip
     print(f"{_count(len(paths), 'file')}, {_count(count, 'problem')}")
     return 1 if count else 0
 
@@ -93,8 +98,23 @@ def catalog_problems(directory: str, broken: set[Path]) -> list[tuple[Path, str]
         db.close()
 
 
-def problems(path: Path) -> list[str]:
-    """What is wrong with one entry of an archive directory, each as a short phrase."""
+def damaged_at_source(directory: str) -> set[dt.date]:
+    """The days the catalog says were damaged at the source (none without a usable one:
+    catalog_problems says why)."""
+    try:
+        db = catalog.open_readonly(directory)
+    except ApodError:
+        return set()
+    try:
+        query = "SELECT date FROM days WHERE source_damaged"
+        return {dt.date.fromisoformat(date) for (date,) in db.execute(query)}
+    finally:
+        db.close()
+
+
+def problems(path: Path, source_damaged: bool = False) -> list[str]:
+    """What is wrong with one entry of an archive directory, each as a short phrase; a
+    U+FFFD is none where the source was damaged (its loss, shown, not ours)."""
     if path.is_symlink():
         return [f"a symlink (to {os.readlink(path)}), not a file the archive made"]
     if TEMPORARY.fullmatch(path.name):
@@ -121,7 +141,11 @@ def problems(path: Path) -> list[str]:
     found += _date_problems(day, metadata)
     found += _field_problems(metadata, body)
     content = json.dumps(metadata, ensure_ascii=False) + body  # escaped or not in the file
-    found += [message for marker, message in MOJIBAKE.items() if marker in content]
+    found += [
+        message
+        for marker, message in MOJIBAKE.items()
+        if marker in content and not (source_damaged and marker == "\ufffd")
+    ]
     return found
 
 
