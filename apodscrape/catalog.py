@@ -1022,6 +1022,9 @@ def record_run(
             )
         state = read_state(db)
         run = start_run(db, command, arguments)
+    except sqlite3.Error as error:  # a full disk while migrating, mending or starting the run
+        db.close()
+        raise CatalogError(f"{catalog_path(directory)}: cannot be written: {error}") from None
     except BaseException:
         db.close()
         raise

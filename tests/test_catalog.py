@@ -421,3 +421,20 @@ def test_rebuild_of_an_archive_without_captures_catalogues_its_files(
     assert main(["rebuild", "--out", str(tmp_path)]) == 0
     assert "2 days catalogued from their files alone" in capsys.readouterr().err
     assert apodscrape("check", str(tmp_path)).returncode == 0
+
+
+def test_a_full_disk_while_a_run_opens_the_catalog_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive_dir = write_days(tmp_path / "archive", [a_day("2025-01-05")])
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(catalog, "mend", disk_full)
+    with pytest.raises(CatalogError, match=r"cannot be written: database or disk is full"):
+        catalog.record_run(archive_dir, "crawl", {})
+    monkeypatch.undo()
+    recorder, _, said = catalog.record_run(archive_dir, "crawl", {})  # opens as it was
+    recorder.close(0, {})
+    assert said == []
