@@ -691,7 +691,7 @@ def test_a_sigkilled_backfill_is_finished_by_the_next_plain_run(site: SiteSim, t
     published = _recent(25, 0)
     backfill = published[:20]
     site.publish(*published, title="Sky of {day}")
-    site.delay = 0.1
+    site.delay = 1.0  # 4 pages a second: the kill lands with most of the 20 days unasked
     output = tmp_path / "output"
     span = ("-a", f"start={backfill[0]}", "-a", f"end={backfill[-1]}")
     process = start_scrapy_crawl(site, output, *span, **CRON)
