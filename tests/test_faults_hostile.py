@@ -691,10 +691,10 @@ def test_a_sigkilled_backfill_is_finished_by_the_next_plain_run(site: SiteSim, t
     published = _recent(25, 0)
     backfill = published[:20]
     site.publish(*published, title="Sky of {day}")
-    site.delay = 1.0  # 4 pages a second: the kill lands with most of the 20 days unasked
-    output = tmp_path / "output"
+    site.delay = 1.0  # one day a request, 4 at a time, a second each: the kill lands with
+    output = tmp_path / "output"  # most of the 20 days unasked (a list page would hold all)
     span = ("-a", f"start={backfill[0]}", "-a", f"end={backfill[-1]}")
-    process = start_scrapy_crawl(site, output, *span, **CRON)
+    process = start_scrapy_crawl(site, output, *span, APOD_SCIENCE_PER_PAGE=1, **CRON)
     wait_for_files(output, 4, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
