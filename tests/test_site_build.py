@@ -401,6 +401,28 @@ def test_a_new_day_renders_its_neighbours_and_the_days_linking_to_it(
     assert [(a.text, a.get("href")) for a in row] == [("2024", "ap240101.html")]
 
 
+def test_pages_rendered_for_their_neighbours_keep_their_words_and_texts(
+    archive: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What search reads of a day (its words, its text) changes only with its own record:
+    # an update neither indexes again nor turns into text the days only rendered around it.
+    texts, removed = [], []
+    monkeypatch.setattr(site_build.Pages, "text", lambda self, p: texts.append(p.stem) or "")
+    remove = Index.remove
+    monkeypatch.setattr(
+        Index, "remove", lambda self, days: remove(self, removed.extend(days) or removed)
+    )
+    write_days(archive, [a_day("2025-01-02", title="Renamed", explanation="Now quasars."),
+                         a_day("2024-01-01")])  # fmt: skip
+    report = build(archive, out)
+    assert {"ap241231", "ap250101"} <= set(report.rendered)  # rendered for 2024-01-01
+    assert removed == [ordinal(dt.date(2025, 1, 2))]  # the one day whose words changed
+    # the month of the changed day is made again, the others' texts kept (ap241231's too)
+    assert set(texts) == {day for day in DAYS if day.startswith("ap2501")} - set(report.rendered)
+    assert searchable(out, "quasars") == [ordinal(dt.date(2025, 1, 2))]
+    assert searchable(out, RARE_WORD) == []
+
+
 def test_a_day_gone_from_the_archive_is_gone_from_the_site(archive: Path, out: Path) -> None:
     (archive / "ap250102.txt").unlink()
     report = build(archive, out)

@@ -34,6 +34,7 @@ STATIC = ("apod.css", "search.js")
 # Fewer pages than this are rendered in this process: starting workers would cost more.
 _PARALLEL_FROM = 200
 _DAY_PAGE = re.compile(r"ap\d{6}\.html")
+_FIELDS = ("date", "title", "credit", "explanation", "imageUrl", "alt")  # what the site shows
 
 
 @dataclass
@@ -77,7 +78,8 @@ def build(
     listed = [Listed(r["date"], stem(r["date"]), r["title"] or "") for r in records]
     present = {day.stem for day in listed}
     inputs, sources = _day_pages(records, listed, archive, present)
-    prints = {page.stem: page.fingerprint() for page in inputs}
+    texts_now = {page.stem: page.text_fingerprint() for page in inputs}
+    prints = {page.stem: page.fingerprint(texts_now[page.stem]) for page in inputs}
 
     made_by = generator()
     old = None if full else Manifest.read(out)
@@ -95,10 +97,11 @@ def build(
     found = _render(changed, pages, out, jobs or _cores())
     if index is None:
         index = search.Index.build({search.ordinal(day): words for day, words, _ in found})
-    else:
-        index.remove(search.ordinal(_day(name)) for name in removed)
-        index.remove(search.ordinal(day) for day, _, _ in found)
-        for day, words, _ in found:
+    else:  # a page rendered again for its neighbours has the same words: the index keeps them
+        reworded = [f for f in found if old.texts.get(stem(f[0])) != texts_now[stem(f[0])]]
+        gone = [_day(name) for name in removed] + [day for day, _, _ in reworded]
+        index.remove(search.ordinal(day) for day in gone if stem(day) in old.days)
+        for day, words, _ in reworded:
             index.add(search.ordinal(day), words)
     lengths = {name: old.lengths.get(name, 0) for name in present}
     lengths.update((stem(day), words.total()) for day, words, _ in found)
@@ -107,8 +110,8 @@ def build(
         (out / f"{name}.html").unlink()
         shutil.rmtree(out / MEDIA_DIR / name, ignore_errors=True)
 
-    manifest = Manifest(made_by, prints, thumbs=thumbed, lengths=lengths)
-    wanted = _other_pages(out, pages, listed, inputs, prints, texts)
+    manifest = Manifest(made_by, prints, thumbs=thumbed, lengths=lengths, texts=texts_now)
+    wanted = _other_pages(out, pages, listed, inputs, prints, texts_now, texts)
     written = _write_pages(out, old.pages, manifest.pages, wanted)
     _sweep(out / "calendar", "ca*.html", {name.split("/")[-1] for name in wanted})
     _sweep(out / search.DIRNAME / search.TEXT_DIR, "*.js", {n.split("/")[-1] for n in wanted})
@@ -130,7 +133,7 @@ def _records(archive: Path) -> list[dict[str, Any]]:
     if not catalog.catalog_path(archive).is_file():
         return load(archive)
     try:
-        return list(dataset.rows(archive))
+        return list(dataset.rows(archive, _FIELDS))
     except ApodError as error:
         logger.warning("%s; the pictures are described by their titles", error)
         return load(archive)
@@ -247,6 +250,7 @@ def _other_pages(
     days: list[Listed],
     inputs: list[DayPage],
     prints: dict[str, str],
+    text_prints: dict[str, str],
     texts: dict[str, str],
 ) -> dict[str, tuple[str, Render]]:
     """Every file but the day pages and the search index: name -> (fingerprint, render)."""
@@ -280,7 +284,7 @@ def _other_pages(
             )
 
         wanted[f"{search.DIRNAME}/{search.TEXT_DIR}/{month}.js"] = (
-            fingerprint([prints[p.stem] for p in in_month]),
+            fingerprint([text_prints[p.stem] for p in in_month]),
             text_file,
         )
     wanted[SEARCH] = ("", pages.search)

@@ -43,6 +43,7 @@ class Manifest:
     pages: dict[str, str] = field(default_factory=dict)  # the other pages: name -> fingerprint
     thumbs: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> its source's fingerprint
     lengths: dict[str, int] = field(default_factory=dict)  # apYYMMDD -> words on its page
+    texts: dict[str, str] = field(default_factory=dict)  # apYYMMDD -> its text's fingerprint
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
@@ -56,16 +57,17 @@ class Manifest:
         days, pages = data.get("days"), data.get("pages")
         if not (isinstance(days, dict) and isinstance(pages, dict)):
             return None
-        thumbs, lengths = data.get("thumbs", {}), data.get("lengths", {})
+        thumbs, lengths, texts = (data.get(key, {}) for key in ("thumbs", "lengths", "texts"))
         if not isinstance(data.get("generator"), str):
             return None
-        if not (isinstance(thumbs, dict) and isinstance(lengths, dict)):
+        if not all(isinstance(part, dict) for part in (thumbs, lengths, texts)):
             return None
-        return cls(data["generator"], days, pages, thumbs, lengths)
+        return cls(data["generator"], days, pages, thumbs, lengths, texts)
 
     def write(self, out: Path) -> None:
         data = {
             "version": _VERSION, "generator": self.generator, "days": self.days,
             "pages": self.pages, "thumbs": self.thumbs, "lengths": self.lengths,
+            "texts": self.texts,
         }  # fmt: skip
         write_if_changed(out / NAME, json.dumps(data, separators=(",", ":")) + "\n", sync=False)

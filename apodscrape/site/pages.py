@@ -4,6 +4,7 @@ only Markup's sanitized HTML goes in unescaped)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -54,10 +55,16 @@ class DayPage:
     alt: str  # what the picture shows, in words: the page's description, else the title
     same_day: tuple[str, ...] = ()  # the days of the same date in other years (apYYMMDD)
 
-    def fingerprint(self) -> str:
+    def text_fingerprint(self) -> str:
+        """What its words and its explanation's text are made of (search reads them)."""
+        text = "\x1e".join((self.title, "\x1f".join(self.credit), self.explanation))
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+    def fingerprint(self, text: str | None = None) -> str:
+        """Everything its page is made of; `text`: its text_fingerprint, if known."""
         media = self.media and (self.media.kind, self.media.src, self.media.stamp)
         return fingerprint(
-            self.stem, self.title, self.credit, self.explanation, media,
+            self.stem, text or self.text_fingerprint(), media,
             self.previous, self.next, self.linked, self.alt, self.same_day,
         )  # fmt: skip
 
