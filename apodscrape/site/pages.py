@@ -4,7 +4,6 @@ only Markup's sanitized HTML goes in unescaped)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -57,8 +56,7 @@ class DayPage:
 
     def text_fingerprint(self) -> str:
         """What its words and its explanation's text are made of (search reads them)."""
-        text = "\x1e".join((self.title, "\x1f".join(self.credit), self.explanation))
-        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+        return fingerprint(self.title, self.credit, self.explanation)
 
     def fingerprint(self, text: str | None = None) -> str:
         """Everything its page is made of; `text`: its text_fingerprint, if known."""

@@ -43,8 +43,8 @@ class Source:
     path: str
     stamp: tuple[int, int]  # (size, mtime_ns)
 
-    def fingerprint(self) -> str:
-        return fingerprint(self.path, self.stamp, WIDTH, HEIGHT, QUALITY)
+    def fingerprint(self) -> str:  # the file's name, not its path: a moved archive keeps them
+        return fingerprint(os.path.basename(self.path), self.stamp, WIDTH, HEIGHT, QUALITY)
 
 
 def address(stem: str) -> str:
@@ -74,19 +74,19 @@ def update(
     directory = out / DIRNAME
     directory.mkdir(exist_ok=True)
     present = {name[:-4] for name in os.listdir(directory) if name.endswith(".jpg")}
-    wanted = {source.stem: source for source in sources}
+    wanted = {source.stem: (source, source.fingerprint()) for source in sources}
     stale = [
         source
-        for stem, source in wanted.items()
-        if before.get(stem) != source.fingerprint() or stem not in present
+        for stem, (source, print_) in wanted.items()
+        if before.get(stem) != print_ or stem not in present
     ]
     made = set(_make_all(stale, directory, jobs))
     for stem in present - wanted.keys():
         (directory / f"{stem}.jpg").unlink()
     now = {}
-    for stem, source in wanted.items():
-        if stem in made or (stem in present and before.get(stem) == source.fingerprint()):
-            now[stem] = source.fingerprint()
+    for stem, (_, print_) in wanted.items():
+        if stem in made or (stem in present and before.get(stem) == print_):
+            now[stem] = print_
         elif stem in present:  # its source changed and cannot be read: no stale picture
             (directory / f"{stem}.jpg").unlink()
     return now
