@@ -72,6 +72,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def free_port() -> int:
+    """A port free on 127.0.0.1 now (a server started on it may still find it taken)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

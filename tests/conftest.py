@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,26 @@ def start_scrapy_crawl(
         command += ["-s", f"{name}={value}"]
     pipe = subprocess.PIPE
     return subprocess.Popen(command, cwd=ROOT, stdout=pipe, stderr=pipe, text=True)
+
+
+def hold_archive(directory: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding an archive's lock for `seconds`, returned once it holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time; from apodscrape import archive; "
+         f"archive.lock({str(directory)!r}); print('held', flush=True); time.sleep({seconds})"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def wait_until_requested(site: SiteSim, path: str, seconds: float = 60) -> None:
+    """Until the crawl has asked `path` of the site, and half a second more (it waits on
+    the answer then: time for a signal to find it waiting)."""
+    deadline = time.monotonic() + seconds
+    while not site.requested(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
 
 
 def scrapy_crawl(

@@ -23,6 +23,7 @@ from apodscrape.api.protocol import HEADER_TIMEOUT
 from apodscrape.api.v1 import USAGE
 from apodscrape.days import today_eastern
 from apodscrape.record import Day
+from bench.api import free_port  # the one helper, for tests and bench
 
 from .archives import corpus_days, write_days
 from .conftest import ROOT
@@ -55,12 +56,6 @@ def fill_catalog(directory: Path, days: list[Day]) -> Path:
     finally:
         db.close()
     return catalog.catalog_path(directory)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

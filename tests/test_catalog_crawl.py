@@ -20,7 +20,7 @@ from sitesim import Answer, SiteSim
 from .conftest import day_files, start_scrapy_crawl
 from .test_catalog_migration import OLD
 from .test_cli import apodscrape
-from .test_cron import CRON, MARCH, serve_classic, wait_for_files
+from .test_cron import CRON, MARCH, MARCH_SPAN, crawl_march_until, serve_classic
 
 JAN = [dt.date(2025, 1, d) for d in (3, 4, 5)]
 GONE = dt.date(2025, 1, 6)  # the site has no page for it
@@ -162,11 +162,8 @@ def test_an_archive_written_before_the_catalog_opens_without_loss(
 
 
 def test_a_sigkilled_crawl_leaves_a_catalog_true_of_the_files(site: SiteSim, tmp_path) -> None:
-    serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
-    process = start_scrapy_crawl(site, output, *span, **CRON)
-    wait_for_files(output, 8, process)
+    process = crawl_march_until(site, output, 8)
     process.kill()
     process.wait(timeout=30)
     db = catalog.open_readonly(output)  # it opens, and what it holds is true of the files
@@ -177,7 +174,7 @@ def test_a_sigkilled_crawl_leaves_a_catalog_true_of_the_files(site: SiteSim, tmp
     asked = table(db, "SELECT outcome, count(*) AS n FROM outcomes GROUP BY outcome")
     assert sum(row["n"] for row in asked) == len(MARCH)  # every day asked, as it was asked
     db.close()
-    rerun = start_scrapy_crawl(site, output, *span, **CRON)
+    rerun = start_scrapy_crawl(site, output, *MARCH_SPAN, **CRON)
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
     check = apodscrape("check", str(output))
     assert check.returncode == 0, check.stdout

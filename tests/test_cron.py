@@ -268,21 +268,28 @@ def assert_every_file_complete(output: Path) -> None:
 
 
 MARCH = [dt.date(2025, 3, 1) + dt.timedelta(days=n) for n in range(30)]
+MARCH_SPAN = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
+
+
+def crawl_march_until(site: SiteSim, output: Path, files: int) -> subprocess.Popen[str]:
+    """`scrapy crawl` of MARCH from the classic site slowed to 0.1 s a page, still running
+    once `files` day files are written (to be signalled)."""
+    serve_classic(site, MARCH, delay=0.1)
+    process = start_scrapy_crawl(site, output, *MARCH_SPAN, **CRON)
+    wait_for_files(output, files, process)
+    return process
 
 
 @pytest.mark.slow
 def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_path) -> None:
-    serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
-    process = start_scrapy_crawl(site, output, *span, **CRON)
-    wait_for_files(output, 5, process)
+    process = crawl_march_until(site, output, 5)
     process.kill()
     process.wait(timeout=30)
     assert 5 <= len(day_files(output)) < 30
     assert_every_file_complete(output)
 
-    rerun = start_scrapy_crawl(site, output, *span, **CRON)
+    rerun = start_scrapy_crawl(site, output, *MARCH_SPAN, **CRON)
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read()
     assert day_files(output) == [f"ap{d:%y%m%d}.txt" for d in MARCH]
     assert_every_file_complete(output)
@@ -291,11 +298,8 @@ def test_sigkill_leaves_no_partial_file_and_the_next_run_completes(site, tmp_pat
 
 @pytest.mark.slow
 def test_sigterm_stops_cleanly_and_exits_non_zero(site, tmp_path) -> None:
-    serve_classic(site, MARCH, delay=0.1)
     output = tmp_path / "output"
-    span = ("-a", f"start={MARCH[0]}", "-a", f"end={MARCH[-1]}")
-    process = start_scrapy_crawl(site, output, *span, **CRON)
-    wait_for_files(output, 3, process)
+    process = crawl_march_until(site, output, 3)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 1
     stderr = process.stderr.read()

@@ -34,7 +34,15 @@ from apodscrape.warc import CaptureWriter
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
-from .conftest import ROOT, day_files, project_settings_dict, scrapy_crawl, start_scrapy_crawl
+from .conftest import (
+    ROOT,
+    day_files,
+    hold_archive,
+    project_settings_dict,
+    scrapy_crawl,
+    start_scrapy_crawl,
+    wait_until_requested,
+)
 
 DAY = dt.date(2025, 1, 5)
 OLDER = dt.date(2025, 1, 4)
@@ -283,10 +291,7 @@ def test_a_second_run_on_the_archive_exits_at_once(site: SiteSim, tmp_path: Path
 def test_sigterm_ends_a_retry_after_wait_at_once(site: SiteSim, tmp_path: Path) -> None:
     site.answers(PAGE, Answer(503, b"busy", {"Retry-After": "300"}))
     process = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic")
-    deadline = time.monotonic() + 30
-    while not site.requested(PAGE) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
+    wait_until_requested(site, PAGE)
     sent = time.monotonic()
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=30)
@@ -378,12 +383,7 @@ def test_a_tool_that_writes_or_reads_the_archive_waits_for_no_crawl(tool: str, t
 
 
 def test_a_run_asked_to_wait_for_the_archive_waits(tmp_path: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from apodscrape import archive; "
-         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); time.sleep(1)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    holder = hold_archive(tmp_path, 1)
     with pytest.raises(ArchiveLocked):
         archive.lock(tmp_path)
     started = time.monotonic()

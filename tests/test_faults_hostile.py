@@ -36,7 +36,14 @@ from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
 from .archives import catalogue
-from .conftest import ROOT, day_files, scrapy_crawl, start_scrapy_crawl
+from .conftest import (
+    ROOT,
+    day_files,
+    hold_archive,
+    scrapy_crawl,
+    start_scrapy_crawl,
+    wait_until_requested,
+)
 from .test_cron import CRON, wait_for_files
 
 DAY = dt.date(2025, 1, 5)
@@ -276,14 +283,13 @@ def test_a_record_cut_off_at_the_end_is_named(forty_captures, tmp_path: Path) ->
     assert len(day_files(tmp_path / "out")) == 39
 
 
-def test_a_full_disk_leaves_no_half_record_in_the_middle(
-    forty_captures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path, days = forty_captures
+@pytest.fixture
+def full_on_third_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills during the third WARC record written: half of it, then ENOSPC."""
     real = warc._write_all
     calls = 0
 
-    def full_once(file, data):  # the third record: half of it written, then ENOSPC
+    def full_once(file, data):
         nonlocal calls
         calls += 1
         if calls == 3:
@@ -292,6 +298,12 @@ def test_a_full_disk_leaves_no_half_record_in_the_middle(
         real(file, data)
 
     monkeypatch.setattr(warc, "_write_all", full_once)
+
+
+def test_a_full_disk_leaves_no_half_record_in_the_middle(
+    forty_captures, full_on_third_record: None, tmp_path: Path
+) -> None:  # the disk fills once the forty are written
+    path, days = forty_captures
     writer = CaptureWriter(tmp_path / "run")
     bodies = [capture.body for capture in warc.captures(path.parent)][:6]
     for number, body in enumerate(bodies):
@@ -307,21 +319,10 @@ def test_a_full_disk_leaves_no_half_record_in_the_middle(
     assert damaged == []
 
 
+@pytest.mark.usefixtures("full_on_third_record")
 def test_a_full_captures_disk_mid_run_costs_one_capture_and_says_so(
-    site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: SiteSim, crawl, tmp_path: Path
 ) -> None:
-    real = warc._write_all
-    calls = 0
-
-    def full_once(file, data):  # the third capture: half of it written, then ENOSPC
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            file.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(file, data)
-
-    monkeypatch.setattr(warc, "_write_all", full_once)
     days = [DAY - dt.timedelta(days=n) for n in range(8)]
     site.publish(*days)
     out = tmp_path / "out"
@@ -388,44 +389,27 @@ def victim(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_lock_file_that_is_a_symlink_is_never_written_through(
-    site: SiteSim, crawl, tmp_path: Path, victim: Path
+@pytest.mark.parametrize("name", [".apodscrape.lock", "ap250105.txt"])
+def test_a_file_of_the_archive_that_is_a_symlink_is_replaced_not_written_through(
+    name: str, site: SiteSim, crawl, tmp_path: Path, victim: Path
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".apodscrape.lock").symlink_to(victim)
+    (out / name).symlink_to(victim)
     site.publish(DAY)
     result = crawl(site, out, source="classic", dates=str(DAY))
     assert result.stats["apod/written"] == 1
     assert victim.read_text() == "not the archive's\n"
-    assert not (out / ".apodscrape.lock").is_symlink()  # replaced by the run's own file
+    assert not (out / name).is_symlink()  # replaced by the run's own file
+    assert problems(out / "ap250105.txt") == []
     run = _tool("site", str(out), str(tmp_path / "www"), "--quiet")
     assert run.returncode == 0, run.stderr
     assert victim.read_text() == "not the archive's\n"
 
 
-def test_a_day_file_that_is_a_symlink_is_replaced_not_written_through(
-    site: SiteSim, crawl, tmp_path: Path, victim: Path
-) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "ap250105.txt").symlink_to(victim)
-    site.publish(DAY)
-    result = crawl(site, out, source="classic", dates=str(DAY))
-    assert result.stats["apod/written"] == 1
-    assert victim.read_text() == "not the archive's\n"
-    assert not (out / "ap250105.txt").is_symlink()
-    assert problems(out / "ap250105.txt") == []
-
-
 def test_a_deleted_lock_file_lets_no_second_run_in(tmp_path: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from apodscrape import archive; "
-         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); time.sleep(30)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    holder = hold_archive(tmp_path, 30)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         (tmp_path / ".apodscrape.lock").unlink()  # by someone else, under the run
         with pytest.raises(ArchiveLocked):
             archive.lock(tmp_path)
@@ -662,10 +646,7 @@ def test_a_stuck_server_is_no_hang_that_two_sigterms_cannot_end(site: SiteSim, t
     site.answers(PAGE, Answer(200, site.classic_page(DAY).body, delay=300))
     process = start_scrapy_crawl(site, tmp_path, "-a", f"dates={DAY}", "-a", "source=classic",
                                  DOWNLOAD_TIMEOUT=600)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not site.requested(PAGE) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
+    wait_until_requested(site, PAGE)
     sent = time.monotonic()
     process.send_signal(signal.SIGTERM)
     time.sleep(1)

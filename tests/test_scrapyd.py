@@ -8,7 +8,6 @@ import configparser
 import datetime as dt
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.api import free_port  # the one helper, for tests and bench
 from sitesim import SiteSim
 
 from .conftest import ROOT, day_files
@@ -28,12 +28,6 @@ pytestmark = pytest.mark.slow
 
 DAYS = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(3)]
 PROJECT = "apodscrape"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from apodscrape import warc
 from apodscrape.__main__ import main
 from apodscrape.archive import warc_dir
+from bench.api import free_port  # the one helper, for tests and bench
 from sitesim import SiteSim
 
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(5)]
@@ -112,12 +112,6 @@ def test_one_line_errors(tmp_path: Path, capsys, arguments: list[str], message: 
 
 
 # --- replay in pywb ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, bytes]:
