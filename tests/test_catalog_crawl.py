@@ -161,6 +161,7 @@ def test_an_archive_written_before_the_catalog_opens_without_loss(
     assert apodscrape("check", str(old)).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_sigkilled_crawl_leaves_a_catalog_true_of_the_files(site: SiteSim, tmp_path) -> None:
     output = tmp_path / "output"
     process = crawl_march_until(site, output, 8)
@@ -181,6 +182,7 @@ def test_a_sigkilled_crawl_leaves_a_catalog_true_of_the_files(site: SiteSim, tmp
     assert check.stdout.decode() == f"{len(MARCH)} files, 0 problems\n"
 
 
+@pytest.mark.slow
 def test_a_damaged_catalog_stops_the_crawl_with_one_line(site: SiteSim, tmp_path) -> None:
     output = tmp_path / "output"
     output.mkdir()

@@ -148,6 +148,7 @@ class SkippingClock:
         await asyncio.sleep(0)
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_is_honoured(site, crawl, monkeypatch) -> None:
     # The crawl's wait for Retry-After passes at once on a clock the site reads too: by that
     # clock the retry still comes at least Retry-After seconds after the 429.
@@ -193,6 +194,7 @@ def test_summary_line_ends_every_run(site, crawl, caplog) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_progress_is_logged_during_long_runs(site, crawl, caplog) -> None:
     serve_classic(site, JAN[:4], delay=0.4)
     settings = {

@@ -192,6 +192,7 @@ def test_fault(name: str, site: SiteSim, crawl, tmp_path: Path) -> None:
     assert not [p for p in site.requests if p.startswith(("http", "file"))]
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_is_given_up_on(site: SiteSim, crawl, tmp_path) -> None:
     days = [DAY - dt.timedelta(days=n) for n in range(3)]
     for day in days:

@@ -574,6 +574,7 @@ def test_a_day_file_that_links_elsewhere_is_reported_and_not_shown(
 # --- messages -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_read_only_archive_is_read_and_refused_in_lines(
     site: SiteSim, small_disk: Path, tmp_path: Path
 ) -> None:
@@ -754,6 +755,7 @@ DAMAGED_STATES = {
 
 
 @pytest.mark.parametrize("damage", DAMAGED_STATES)
+@pytest.mark.slow
 def test_a_damaged_state_file_is_one_line_naming_the_way_on(
     damage: str, site: SiteSim, tmp_path: Path
 ) -> None:

@@ -177,6 +177,7 @@ class _Engine:
         self.unpaused += 1
 
 
+@pytest.mark.slow
 def test_overlapping_retry_after_waits_resume_the_crawl_once_the_last_ends(spider_crawler) -> None:
     crawler = spider_crawler
     crawler.engine = engine = _Engine()

@@ -389,6 +389,7 @@ def test_classic_crawl_across_every_era_writes_each_day(classic, crawl, tmp_path
     assert result.stats["apod/written"] == len(days)
 
 
+@pytest.mark.slow
 def test_crawl_through_faults_writes_every_day(crawl, tmp_path) -> None:
     faults = Faults(error_rate=0.15, throttle_rate=0.05, truncate_rate=0.05, delay=0.01)
     days = month(2014, 9)
