@@ -425,11 +425,17 @@ class Built:
 
 
 def build(
-    db: sqlite3.Connection, directory: str | os.PathLike[str], captured: Captured | None = None
+    db: sqlite3.Connection,
+    directory: str | os.PathLike[str],
+    captured: Captured | None = None,
+    *,
+    rendered: bool = False,
 ) -> Built:
     """Make the catalog's `days` true of an archive's day files: a row for each file that
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
-    from `captured`, warc.days_in), no row for a day without a file. One transaction."""
+    from `captured`, warc.days_in), no row for a day without a file. One transaction.
+    `rendered`: the caller has just written each captured day's file from its record
+    (`rebuild`), which is then taken as the file's without reading the file's fields."""
     from . import archive
     from .warc import Captured
 
@@ -437,15 +443,18 @@ def build(
     rows = []
     captured = captured or Captured()
     for day, path in archive.archive_files(directory):
+        source = captured.days.get(day)
         try:
             data = path.read_bytes()
-            record = archive.read_day(day, path)
+            if rendered and source is not None:
+                held = source
+            else:
+                held = day_of_file(archive.read_day(day, path), source)
             file = stamp_file(path, data)
         except (ApodError, OSError) as error:
             found.unreadable.append(str(error))
             continue
-        source = captured.days.get(day)
-        rows.append(day_row(day_of_file(record, source), file, captured.where.get(day)))
+        rows.append(day_row(held, file, captured.where.get(day)))
         found.days += 1
         found.from_captures += source is not None
     with transaction(db):

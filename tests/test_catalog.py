@@ -272,6 +272,24 @@ def test_rebuild_writes_the_catalog_and_moves_an_unusable_one_aside(
     db.close()
 
 
+def test_a_rebuilds_rows_are_those_its_files_give(corpus_archive: Path, tmp_path: Path) -> None:
+    # rebuild takes each record it has just written as its file's: the same rows as reading
+    out = tmp_path / "rebuilt"
+    warc_dir = archive.warc_dir(corpus_archive)
+    assert main(["rebuild", "--out", str(out), "--warc", str(warc_dir), "--jobs", "1"]) == 0
+    db = catalog.open_readonly(out)
+    rebuilt = rows(db)
+    db.close()
+    read = tmp_path / "read"
+    read.mkdir()
+    for _, path in archive.archive_files(out):
+        shutil.copy2(path, read / path.name)  # the same bytes and times
+    db = catalog.open_catalog(read)
+    catalog.build(db, read, warc.days_in(warc.warc_files(warc_dir)))
+    assert rows(db) == rebuilt and len(rebuilt) == len(archive.archive_files(out))
+    db.close()
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 

@@ -155,12 +155,14 @@ def records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
 def archive_files(directory: str | os.PathLike[str]) -> list[tuple[dt.date, Path]]:
     """The day files of an archive directory with their days, oldest first. A symlink is
     none (a file the archive did not make: `check` reports it)."""
-    found = ((day_of_name(entry.name), entry) for entry in entries(directory))
-    return sorted(
-        (day, entry)
-        for day, entry in found
-        if day is not None and entry.is_file() and not entry.is_symlink()
-    )
+    try:
+        with os.scandir(directory) as listing:  # the entries' types come with their names
+            found = [
+                (day_of_name(e.name), e.path) for e in listing if e.is_file(follow_symlinks=False)
+            ]
+    except OSError as error:
+        raise ApodError(f"cannot read {directory}: {error.strerror}") from None
+    return sorted((day, Path(path)) for day, path in found if day is not None)
 
 
 def entries(directory: str | os.PathLike[str]) -> list[Path]:

@@ -63,7 +63,7 @@ def _catalog(
         print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
     try:
         run = catalog.start_run(db, "rebuild", given)
-        built = catalog.build(db, out, found)
+        built = catalog.build(db, out, found, rendered=found is not None)
         catalog.end_run(db, run, status, {**counts, "catalogued": built.days})
     finally:
         db.close()
