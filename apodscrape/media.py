@@ -24,8 +24,11 @@ def is_video_host(url: str) -> bool:
     return _on_video_host(urlsplit(url).hostname or "")
 
 
+_VIDEO_SUBDOMAINS = tuple(f".{name}" for name in VIDEO_HOSTS)
+
+
 def _on_video_host(host: str) -> bool:
-    return any(host == name or host.endswith(f".{name}") for name in VIDEO_HOSTS)
+    return host in VIDEO_HOSTS or host.endswith(_VIDEO_SUBDOMAINS)
 
 
 def is_embed(url: str) -> bool:
