@@ -449,7 +449,7 @@ def build(
             if rendered and source is not None:
                 held = source
             else:
-                held = day_of_file(archive.read_day(day, path), source)
+                held = day_of_file(archive.read_day(day, path, data), source)
             file = stamp_file(path, data)
         except (ApodError, OSError) as error:
             found.unreadable.append(str(error))
@@ -677,7 +677,7 @@ def mend(
                 )  # autocommit: a touch is true at once
                 found.touched += 1
                 continue
-            record = archive.read_day(day, path)
+            record = archive.read_day(day, path, data)
         except (ApodError, OSError) as error:
             found.unreadable.append(str(error))
             continue
@@ -863,7 +863,7 @@ def disagreements(
         *fields, sha256 = row
         try:
             data = path.read_bytes()
-            record = archive.read_day(day, path)
+            record = archive.read_day(day, path, data)
         except (ApodError, OSError):
             continue  # check reports what is wrong with the file itself
         if hashlib.sha256(data).hexdigest() != sha256:

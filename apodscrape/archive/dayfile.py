@@ -77,10 +77,11 @@ def read(text: str) -> tuple[dict[str, Any], str]:
     return dict(post.metadata), post.content
 
 
-def read_text(path: Path) -> str:
-    """The text of an archive file: UTF-8, strictly."""
+def read_text(path: Path, data: bytes | None = None) -> str:
+    """The text of an archive file: UTF-8, strictly (`data`: its bytes, when the caller has
+    them)."""
     try:
-        return path.read_bytes().decode("utf-8")
+        return (path.read_bytes() if data is None else data).decode("utf-8")
     except OSError as error:
         raise ApodError(f"cannot read: {error.strerror}") from None
     except UnicodeDecodeError as error:
@@ -100,11 +101,12 @@ def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return metadata, body
 
 
-def read_day(day: dt.date, path: Path) -> dict[str, Any]:
+def read_day(day: dt.date, path: Path, data: bytes | None = None) -> dict[str, Any]:
     """One day file as a plain record: date, the four keys, explanation; ApodError naming
-    the file when it is not what FORMAT.md allows."""
+    the file when it is not what FORMAT.md allows (`data`: its bytes, when the caller has
+    them)."""
     try:
-        metadata, body = read_front_matter(read_text(path))
+        metadata, body = read_front_matter(read_text(path, data))
         missing = [key for key in FIELDS if key not in metadata]
         if missing:
             raise ApodError(f"front matter lacks {', '.join(missing)}")
