@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import ApodError, ArchiveLocked
-from .files import write_atomic
+from .files import read_own, write_atomic
 
 # The file that names the run holding the archive (its pid): only a name for messages.
 LOCK_NAME = ".apodscrape.lock"
@@ -73,12 +73,10 @@ def lock(directory: str | os.PathLike[str], *, wait: bool = False) -> Hold:
 
 def _holder(directory: Path) -> str:
     """The pid the holder wrote, as far as it can be read (never through a symlink)."""
-    try:
-        fd = os.open(directory / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as file:
-            holder = file.read(32).decode("ascii", "replace").strip()
-    except OSError:
-        holder = ""
+    written = b""
+    with contextlib.suppress(OSError):
+        written = read_own(directory / LOCK_NAME) or b""
+    holder = written[:32].decode("ascii", "replace").strip()
     return holder if holder.isdigit() else "unknown"
 
 
