@@ -41,9 +41,8 @@ def media_type(image_url: str | None) -> str:
     """What a day's imageUrl shows: video (an embed or a video file), image, or other."""
     if not image_url:
         return OTHER
-    parts = urlsplit(image_url)  # once: the site asks this of every day on every update
-    path = parts.path.lower()
-    if _on_video_host(parts.hostname or "") or "/embed/" in path or path.endswith(VIDEO_FILES):
+    path = urlsplit(image_url).path.lower()  # urlsplit keeps its answers: is_embed's is free
+    if is_embed(image_url) or path.endswith(VIDEO_FILES):
         return VIDEO
     return IMAGE if path.endswith(IMAGE_FILES) else OTHER
 

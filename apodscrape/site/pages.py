@@ -58,11 +58,11 @@ class DayPage:
         """What its words and its explanation's text are made of (search reads them)."""
         return fingerprint(self.title, self.credit, self.explanation)
 
-    def fingerprint(self, text: str | None = None) -> str:
-        """Everything its page is made of; `text`: its text_fingerprint, if known."""
+    def fingerprint(self, text: str) -> str:
+        """Everything its page is made of (`text`: its text_fingerprint)."""
         media = self.media and (self.media.kind, self.media.src, self.media.stamp)
         return fingerprint(
-            self.stem, text or self.text_fingerprint(), media,
+            self.stem, text, media,
             self.previous, self.next, self.linked, self.alt, self.same_day,
         )  # fmt: skip
 

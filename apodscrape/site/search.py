@@ -53,11 +53,7 @@ def ordinal(day: dt.date) -> int:
 
 def code(number: int) -> str:
     """An ordinal in WIDTH base-36 digits (sorting as text sorts as numbers)."""
-    digits = []
-    for _ in range(WIDTH):
-        number, digit = divmod(number, 36)
-        digits.append(_DIGITS[digit])
-    return "".join(reversed(digits))
+    return _base36(number).rjust(WIDTH, "0")
 
 
 def word_list(text: str) -> list[str]:
@@ -67,11 +63,6 @@ def word_list(text: str) -> list[str]:
     if not text.isascii():
         text = "".join(c for c in text if not unicodedata.category(c).startswith("M"))
     return _WORD.findall(text)
-
-
-def words(text: str) -> set[str]:
-    """The distinct words of a text (see word_list)."""
-    return set(word_list(text))
 
 
 def plain_text(fragment: str) -> str:
