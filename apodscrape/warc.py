@@ -223,10 +223,9 @@ def _originals_of(path: Path) -> list[Original]:
     for offset, member in _members(path, []):  # damage is named by the readers of captures
         with contextlib.suppress(ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
             headers, body = _response(member)
-            if body is not None and payload_digest(body) == headers.get_header(
-                "WARC-Payload-Digest"
-            ):
-                found.append(_original(headers, payload_digest(body), path, offset))
+            digest = None if body is None else payload_digest(body)
+            if digest is not None and digest == headers.get_header("WARC-Payload-Digest"):
+                found.append(_original(headers, digest, path, offset))
     _keep_originals(path, found)
     return found
 

@@ -195,8 +195,6 @@ class _SaidOnce(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if error is None and record.args and isinstance(record.msg, Failure):
-            error = record.msg.value
         if isinstance(record.msg, Failure):
             error = record.msg.value
         return not isinstance(error, FileException)

@@ -40,7 +40,7 @@ from ...plan import (
     read_settings,
 )
 from ...record import Day
-from ..extensions import OUTCOMES
+from ..extensions import outcome_counts
 
 # Since the 2026 move, the classic site redirects every day page; days from then on are
 # published on science.nasa.gov only, so `auto` takes them from its API without asking.
@@ -106,7 +106,7 @@ class ApodSpider(scrapy.Spider):
             return
         stats = self.crawler.stats
         failed = stats.get_value("apod/failed", 0) or reason != "finished"
-        counts = {name: stats.get_value(f"apod/{name}", 0) for name in OUTCOMES}
+        counts = outcome_counts(stats.get_stats())
         self.catalog.close(1 if failed else 0, counts)
         for failure in self.catalog.failures:
             self.logger.error("the catalog could not record: %s", failure)
