@@ -435,16 +435,12 @@ def test_an_in_process_crawl_holds_the_archive_from_its_plan_to_its_end(
 def test_an_in_process_crawl_on_a_held_archive_asks_nothing(site: SiteSim, crawl, tmp_path) -> None:
     site.publish(DAY)
     (tmp_path / ".ap250104.txt.abcd1234.tmp").write_text("the holder's write, under way")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from apodscrape import archive; "
-         f"archive.lock({str(tmp_path)!r}); print('held', flush=True); sys.stdin.read()"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    holder = hold_archive(tmp_path, 60)
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         result = crawl(site, tmp_path, dates=str(DAY), source="classic")
     finally:
-        holder.communicate(timeout=30)
+        holder.kill()
+        holder.wait()
     assert result.stats["finish_reason"] == "archive_locked"
     assert not site.requested("/") and day_files(tmp_path) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [

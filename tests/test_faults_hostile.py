@@ -687,6 +687,12 @@ def test_a_sigkilled_backfill_is_finished_by_the_next_plain_run(site: SiteSim, t
     assert day_files(output) == [f"ap{day:%y%m%d}.txt" for day in published]
 
 
+def _catalog_full(db: sqlite3.Connection, rows: object) -> None:
+    """catalog.put_days on a full disk: any day row is refused."""
+    if list(rows):  # type: ignore[call-overload]
+        raise sqlite3.OperationalError("database or disk is full")
+
+
 def test_days_that_failed_on_a_full_disk_are_asked_by_the_next_plain_run(
     site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -703,12 +709,8 @@ def test_days_that_failed_on_a_full_disk_are_asked_by_the_next_plain_run(
                 raise OSError(errno.ENOSPC, "No space left on device")
             write_atomic(path, data, sync=sync)
 
-        def full(db: sqlite3.Connection, rows: object) -> None:
-            if list(rows):  # type: ignore[call-overload]
-                raise sqlite3.OperationalError("database or disk is full")
-
         patch.setattr(archive.files, "write_atomic", fill)
-        patch.setattr(catalog, "put_days", full)  # the catalog fills with the disk
+        patch.setattr(catalog, "put_days", _catalog_full)  # the catalog fills with the disk
         run = crawl(site, output, source="classic", start=str(asked[0]), end=str(asked[-1]))
         stats = run.stats
     assert stats["apod/written"] >= 1 and stats["apod/failed"] >= 8  # the disk filled
@@ -723,12 +725,7 @@ def test_a_run_whose_only_failure_is_the_catalog_does_not_exit_0(
     site: SiteSim, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site.publish(DAY, title="Sky of {day}")
-
-    def full(db: sqlite3.Connection, rows: object) -> None:
-        if list(rows):  # type: ignore[call-overload]
-            raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(catalog, "put_days", full)
+    monkeypatch.setattr(catalog, "put_days", _catalog_full)
     result = crawl(site, source="classic", dates=str(DAY))
     assert result.stats["apod/written"] == 1 and "apod/failed" not in result.stats
     assert result.stats["apod/catalog_failed"] == 1  # what `scrapy crawl` exits 1 for
