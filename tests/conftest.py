@@ -17,8 +17,10 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
+from apodscrape import archive, catalog, warc
 from apodscrape.crawl import settings as project_settings
 from apodscrape.crawl.spiders.apod import ApodSpider
+from apodscrape.tools.convert import url_of
 from sitesim import SiteSim
 
 from .archives import corpus_days, write_days
@@ -187,3 +189,28 @@ def crawl(tmp_path: Path):
 def classic_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive of every classic capture in the corpus (read only: tests share it)."""
     return write_days(tmp_path_factory.mktemp("classic"), corpus_days(corpus))
+
+
+def capture_corpus(corpus: Path, directory: Path) -> Path:
+    """An archive of the corpus's classic pages and API records, as a crawl keeps them: one
+    WARC file of the raw answers, each day's file written from its newest capture."""
+    writer = warc.CaptureWriter(archive.warc_dir(directory))
+    saved = sorted((corpus / "classic").glob("ap*.html"))
+    saved += sorted((corpus / "science").glob("apod-basic-[0-9]*.json"))
+    for path in saved:
+        writer.write(url_of(path), 200, [("Content-Type", "text/html")], path.read_bytes())
+    writer.close()
+    for day in warc.days_in(warc.warc_files(archive.warc_dir(directory))).days.values():
+        archive.store(directory, day, sync=False)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def corpus_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus's captures and their day files, with the catalog built from both (tests
+    that change it copy it first)."""
+    directory = capture_corpus(corpus, tmp_path_factory.mktemp("catalogued"))
+    db = catalog.open_catalog(directory)
+    catalog.build(db, directory, warc.days_in(warc.warc_files(archive.warc_dir(directory))))
+    db.close()
+    return directory

@@ -17,35 +17,9 @@ from apodscrape import archive, catalog, warc
 from apodscrape.__main__ import main
 from apodscrape.catalog import CatalogError
 from apodscrape.record import CLASSIC, SCIENCE
-from apodscrape.tools.convert import url_of
 
 from .archives import a_day, write_days
 from .test_cli import apodscrape
-
-
-def capture_corpus(corpus: Path, directory: Path) -> Path:
-    """An archive of the corpus's classic pages and API records, as a crawl keeps them: one
-    WARC file of the raw answers, each day's file written from its newest capture."""
-    writer = warc.CaptureWriter(archive.warc_dir(directory))
-    saved = sorted((corpus / "classic").glob("ap*.html"))
-    saved += sorted((corpus / "science").glob("apod-basic-[0-9]*.json"))
-    for path in saved:
-        writer.write(url_of(path), 200, [("Content-Type", "text/html")], path.read_bytes())
-    writer.close()
-    for day in warc.days_in(warc.warc_files(archive.warc_dir(directory))).days.values():
-        archive.store(directory, day, sync=False)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def corpus_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus's captures and their day files, with the catalog built from both (tests
-    that change it copy it first)."""
-    directory = capture_corpus(corpus, tmp_path_factory.mktemp("catalogued"))
-    db = catalog.open_catalog(directory)
-    catalog.build(db, directory, warc.days_in(warc.warc_files(archive.warc_dir(directory))))
-    db.close()
-    return directory
 
 
 def rows(db: sqlite3.Connection, query: str = "SELECT * FROM days ORDER BY date") -> list[dict]:

@@ -16,8 +16,6 @@ import pytest
 from apodscrape import catalog
 from apodscrape.table import COLUMNS
 
-from .test_catalog import corpus_archive  # noqa: F401 (a fixture)
-
 VIDEO_DAYS = "SELECT date, title, image_url FROM days WHERE media_type = 'video' ORDER BY date"
 BY_CREDIT = (
     "SELECT value AS credit, count(*) AS days FROM days, json_each(days.credit)"
@@ -26,7 +24,7 @@ BY_CREDIT = (
 
 
 @pytest.fixture
-def db_path(corpus_archive: Path) -> Path:  # noqa: F811
+def db_path(corpus_archive: Path) -> Path:
     return catalog.catalog_path(corpus_archive)
 
 
