@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import json
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def test_the_wacz_validates_and_holds_the_captures(archive: Path, tmp_path: Path
         package = json.loads(wacz.read("datapackage.json"))
         pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").splitlines()]
         warcs = {name: wacz.read(name) for name in names if name.startswith("archive/")}
+        index = gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()
     assert package["wacz_version"] == "1.1.1"
     described = names - {"datapackage.json", "datapackage-digest.json"}
     assert {r["path"] for r in package["resources"]} == described
@@ -74,6 +76,22 @@ def test_the_wacz_validates_and_holds_the_captures(archive: Path, tmp_path: Path
         (str(day), f"{day}: Sky of {day}") for day in JAN
     ]
     assert all(newest[p["url"]] == p["ts"] for p in pages[1:])
+    # every capture indexed where it lies, with its payload digest but no recordDigest
+    entries = [json.loads(line.split(" ", 2)[2]) for line in index]
+    assert sorted((e["url"], e["offset"]) for e in entries) == sorted(
+        (url, str(offset)) for url, offset in indexed_records(archive)
+    )
+    assert all(e["digest"].startswith("sha1:") and "recordDigest" not in e for e in entries)
+
+
+def indexed_records(archive: Path) -> list[tuple[str, int]]:
+    """(address, offset) of every response and revisit record of the captures."""
+    return [
+        (record.rec_headers.get_header("WARC-Target-URI"), offset)
+        for path in warc.warc_files(warc_dir(archive))
+        for offset, record in warc.records_of(path)
+        if record.rec_type in ("response", "revisit")
+    ]
 
 
 def flip_a_byte(archive: Path) -> Path:

@@ -6,6 +6,12 @@ Made by py-wacz (the Webrecorder's own tool, WACZ 1.1.1): the WARC files as they
 day page (the newest capture of each day, its title the day's date and title) and
 `datapackage.json` with each file's SHA-256. Damaged captures are not packaged: the
 command names them and writes nothing (`check DIR --captures` tells more).
+
+The index leaves out the `recordDigest` (a SHA-256 of each whole record) that py-wacz adds
+beyond the WACZ and CDXJ specs and offers no option against: 32 bytes no compression saves,
+on every line, made the index 4.9% of the WARC files' size (2.3% without). Each line keeps
+its payload digest, which replay and revisits use; each record's own digests are in the
+WARC files, where `check --captures` verifies them.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import io
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .. import archive, warc
 from ..days import day_in_name
@@ -33,7 +41,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from wacz.main import main as py_wacz
+        import wacz.main
     except ImportError:
         raise ApodError("the wacz command needs py-wacz: pip install 'apodscrape[wacz]'") from None
     directory, out = Path(args.directory), Path(args.out)
@@ -60,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
             # the list (--copy-pages would store it as it is, 8% of the WARC files' size)
             command = ["create", "--output", str(temporary), "--pages", str(listing)]
             command += ["--title", "APOD: the mirror's raw captures"]
-            with contextlib.redirect_stdout(io.StringIO()) as said:
-                status = py_wacz([*command, *map(str, paths)])
+            with contextlib.redirect_stdout(io.StringIO()) as said, _without_record_digests():
+                status = wacz.main.main([*command, *map(str, paths)])
             if status or "Invalid passed page" in said.getvalue():
                 raise ApodError(f"py-wacz could not write {out}: {said.getvalue().strip()}")
 
@@ -71,6 +79,24 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+@contextlib.contextmanager
+def _without_record_digests() -> Iterator[None]:
+    """py-wacz, its indexer told not to add a recordDigest to every line (create_wacz
+    builds its WACZIndexer with digest_records=True and no way to say otherwise)."""
+    import wacz.main
+    from wacz.waczindexer import WACZIndexer
+
+    class Indexer(WACZIndexer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{**kwargs, "digest_records": False})
+
+    wacz.main.WACZIndexer = Indexer
+    try:
+        yield
+    finally:
+        wacz.main.WACZIndexer = WACZIndexer
 
 
 def day_pages(directory: Path, paths: list[Path], damaged: list[str]) -> list[dict[str, str]]:
