@@ -365,8 +365,7 @@ def day_row(
     )
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def put_days(db: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -435,7 +434,7 @@ def build(
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
     from `captured`, warc.days_in), no row for a day without a file. One transaction.
     `rendered`: the caller has just written each captured day's file from its record
-    (`rebuild`), which is then taken as the file's without reading the file's fields."""
+    (`rebuild`), which is then taken as the file's without reading the file."""
     from . import archive
     from .warc import Captured
 
@@ -445,10 +444,10 @@ def build(
     for day, path in archive.archive_files(directory):
         source = captured.days.get(day)
         try:
-            data = path.read_bytes()
             if rendered and source is not None:
-                held = source
+                held, data = source, archive.render(source).encode("utf-8")
             else:
+                data = path.read_bytes()
                 held = day_of_file(archive.read_day(day, path, data), source)
             file = stamp_file(path, data)
         except (ApodError, OSError) as error:

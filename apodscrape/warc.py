@@ -27,6 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserExce
 from warcio.warcwriter import WARCWriter
 
 from .archive import write_atomic
+from .days import day_in_name
 from .errors import ApodError
 from .parse import parse_listing, parse_page
 from .parse.science import is_listing
@@ -452,16 +453,41 @@ def days_in(paths: list[Path], jobs: int = 1) -> Captured:
     """Every day the captures of these WARC files give (oldest first: warc_files), parsed
     on `jobs` processes; the newest capture wins."""
     found = Captured()
+    for _ in parsed_days(paths, jobs, found):
+        pass
+    return found
+
+
+def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
+    """days_in, a day at a time, `found` filled as they come: each day from its newest
+    capture, given as soon as no later capture can give it again (a page names its day; a
+    list page, or a page that names none, may give any), the rest once all are parsed."""
     originals = Originals(paths[0].parent) if paths else None
-    tagged = ((p, c) for p in paths for c in _captures_of(p, found.damaged, originals))
-    for where, result in _days_of_all(tagged, jobs):
+    tagged = [(p, c) for p in paths for c in _captures_of(p, found.damaged, originals)]
+    last_naming: dict[dt.date, int] = {}  # the last capture whose address names the day
+    last_unnamed = -1  # the last capture that may give any day
+    for index, (_, capture) in enumerate(tagged):
+        named = None if is_listing(capture.url) else day_in_name(capture.url)
+        if named is None:
+            last_unnamed = index
+        else:
+            last_naming[named] = index
+    held: set[dt.date] = set()  # days a later capture may give again
+    for index, (where, result) in enumerate(_days_of_all(tagged, jobs)):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
-        else:
-            found.days.update((day.date, day) for day in result)
-            found.where.update((day.date, where) for day in result)
-    return found
+            continue
+        for day in result:
+            found.days[day.date] = day
+            found.where[day.date] = where
+            if index >= last_unnamed and index >= last_naming.get(day.date, index):
+                held.discard(day.date)
+                yield day
+            else:
+                held.add(day.date)
+    for date in sorted(held):
+        yield found.days[date]
 
 
 def body_key(url: str, body: bytes) -> tuple[str, str]:
@@ -512,7 +538,10 @@ def _days_of_all(
         yield from map(_tagged_days_of, found)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
+        try:
+            yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
+        finally:  # a reader that stops early (an error) does not wait for the rest
+            pool.shutdown(cancel_futures=True)
 
 
 def _tagged_days_of(tagged: tuple[Path, Capture]) -> tuple[Where, list[Day] | str]:

@@ -14,6 +14,8 @@ from warcio.archiveiterator import ArchiveIterator
 from apodscrape import render, warc
 from apodscrape.__main__ import main
 from apodscrape.archive import warc_dir
+from apodscrape.days import day_in_name
+from apodscrape.parse.science import is_listing
 from apodscrape.tools import audit
 from apodscrape.tools.convert import url_of
 from sitesim import SiteSim
@@ -181,6 +183,30 @@ def test_corpus_captures_rebuild_their_days_byte_for_byte(corpus: Path, tmp_path
         else:
             expected.update((day.date, render(day)) for day in found)
     write_twice(tmp_path, pages)
-    found = warc.days_in(warc.warc_files(tmp_path), jobs=2)  # the revisits are the newest
+    found = warc.Captured()
+    given = list(warc.parsed_days(warc.warc_files(tmp_path), 2, found))  # revisits the newest
     assert found.passed_over == refused * 2 and found.captures == 2 * len(pages)
     assert {date: render(day) for date, day in found.days.items()} == expected
+    # each day given once, from its newest capture (a rebuild writes it once)
+    assert sorted(day.date for day in given) == sorted(expected)
+    assert all(found.days[day.date] is day for day in given)
+
+
+def test_a_day_is_given_as_soon_as_no_later_capture_can_give_it(corpus: Path, tmp_path) -> None:
+    # the real pages whose address names their day and which give it
+    pages = [
+        (url, body)
+        for url, body in corpus_pages(corpus, archive=False)
+        if not is_listing(url)
+        and (named := day_in_name(url)) is not None
+        and [day.date for day in warc.days_of(warc.Capture(url, body))] == [named]
+    ]
+    write_twice(tmp_path, pages)
+    found = warc.Captured()
+    given = warc.parsed_days(warc.warc_files(tmp_path), 1, found)
+    first = next(given)
+    # the first page's day, from its revisit: the newest capture of it, parsed right then
+    assert first.date == day_in_name(pages[0][0])
+    assert found.captures == len(pages) + 1
+    assert found.where[first.date].warc_file == warc.warc_files(tmp_path)[-1].name
+    assert sorted(day.date for day in [first, *given]) == sorted(found.days)

@@ -32,6 +32,12 @@ _AS_JOINED = re.compile(
 _IN_FOLDER = re.compile(
     r"(?:(?!\.\.?(?:/|\Z))[^\x00-\x20/?#;:][^/?#;:]*/)*(?!\.\.?\Z)(?:[^\x00-\x20/?#;:][^/?#;:]*)?"
 )
+# scheme://host as urlsplit reads it, where it would raise no error and change nothing: a
+# lower-case scheme, then a host of printable ASCII, no brackets, up to the path, query or
+# fragment.
+_PLAIN_AUTHORITY = re.compile(
+    r"([a-z][a-z0-9+.-]*)://[^\x00-\x20\x7f-\U0010ffff/?#\[\]]+(?=[/?#]|\Z)"
+)
 # A destination Markdown reads as one: parentheses balanced, one level deep.
 _BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
 # An * or _ that could open emphasis (CommonMark's left-flanking delimiter; an _ inside a
@@ -78,6 +84,9 @@ def is_absolute(url: object, schemes: tuple[str, ...]) -> bool:
     for mailto:)."""
     if not isinstance(url, str):
         return False
+    plain = _PLAIN_AUTHORITY.match(url)
+    if plain and plain.group(1) != "mailto":  # most addresses: urlsplit would say the same
+        return plain.group(1) in schemes
     try:
         parts = urlsplit(url)
     except ValueError:  # a broken IPv6 host

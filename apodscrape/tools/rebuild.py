@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from .. import archive, catalog
 from ..errors import ApodError
-from ..warc import Captured, days_in, warc_files
+from ..warc import Captured, parsed_days, warc_files
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,27 +74,27 @@ def _catalog(
 
 
 def _rebuild(out: Path, warc_dir: Path, jobs: int, given: dict[str, Any]) -> int:
-    found = days_in(warc_files(warc_dir), jobs)
+    found = Captured()
+    written: set[dt.date] = set()
+    # each day stored from its newest capture while the rest are parsed
+    for day in parsed_days(warc_files(warc_dir), jobs, found):
+        try:
+            outcome = archive.store(out, day, sync=False)
+        except OSError as error:
+            raise ApodError(
+                f"cannot write {archive.day_path(out, day.date)}: {error.strerror}"
+            ) from None
+        if outcome == archive.WRITTEN:
+            written.add(day.date)
     for reason in found.passed_over:
         print(f"passed over: {reason}", file=sys.stderr)
     for damage in found.damaged:
         print(f"lost: {damage}", file=sys.stderr)
-    written = unchanged = 0
-    for day in sorted(found.days):
-        try:
-            outcome = archive.store(out, found.days[day], sync=False)
-        except OSError as error:
-            raise ApodError(
-                f"cannot write {archive.day_path(out, day)}: {error.strerror}"
-            ) from None
-        if outcome == archive.WRITTEN:
-            written += 1
-        else:
-            unchanged += 1
+    unchanged = len(found.days) - len(written)
     os.sync()  # one flush for the whole rebuild instead of one per file
     status = 1 if found.damaged else 0  # what the damaged records held is lost
     counts = {
-        "written": written,
+        "written": len(written),
         "unchanged": unchanged,
         "captures": found.captures,
         "passed_over": len(found.passed_over),
@@ -101,7 +102,7 @@ def _rebuild(out: Path, warc_dir: Path, jobs: int, given: dict[str, Any]) -> int
     }
     built = _catalog(out, found, given, counts, status)
     print(
-        f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
+        f"rebuilt {len(found.days)} days from {found.captures} captures: {len(written)} written, "
         f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day, "
         f"{len(found.damaged)} damaged records could not be read; "
         f"{built.days} days catalogued in {catalog.catalog_path(out)}",
