@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apodscrape.markdown_text import plain_text
-from apodscrape.parse.markdown import clean_url, to_inline, to_markdown
+from apodscrape.parse.markdown import (
+    LINK_SCHEMES,
+    MEDIA_SCHEMES,
+    clean_url,
+    is_absolute,
+    to_inline,
+    to_markdown,
+)
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
 
@@ -109,3 +118,26 @@ def test_paragraphs_are_one_line_each() -> None:
 )
 def test_plain_text(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
+
+
+def _split_rule(url: str, schemes: tuple[str, ...]) -> bool:
+    """is_absolute's rule, read off urlsplit alone."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    target = parts.path if parts.scheme == "mailto" else parts.netloc
+    return parts.scheme in schemes and bool(target)
+
+
+_URL_PIECES = st.sampled_from(
+    [*"ab:/?#[]@.-+ \t\nHTtpsmailo0é%", "http://", "https://", "mailto:", "ftp://", "\uff03"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=12).map("".join))
+def test_is_absolute_says_what_urlsplit_says(url: str) -> None:
+    # its quick answer for scheme://host addresses never differs from urlsplit's
+    for schemes in (LINK_SCHEMES, MEDIA_SCHEMES):
+        assert is_absolute(url, schemes) == _split_rule(url, schemes)
