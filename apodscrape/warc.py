@@ -243,11 +243,16 @@ def _response(member: bytes) -> tuple[StatusAndHeaders, bytes | None]:
     record = ArcWarcRecordLoader().parse_record_stream(
         BufferedReader(BytesIO(member)), known_format="warc"
     )
-    if record.rec_type != "response" or record.http_headers is None:
-        return record.rec_headers, None
-    if record.http_headers.get_statuscode() != "200":
+    if not holds_an_answer(record, kinds=("response",)):
         return record.rec_headers, None
     return record.rec_headers, record.content_stream().read()
+
+
+def holds_an_answer(record: Any, kinds: tuple[str, ...] = ("response", "revisit")) -> bool:
+    """Whether a WARC record (warcio's) of one of these kinds keeps a 200 answer: the
+    captures every reader takes, a revisit standing for its original's."""
+    headers = record.http_headers
+    return record.rec_type in kinds and headers is not None and headers.get_statuscode() == "200"
 
 
 def _write_all(file: BinaryIO, data: memoryview) -> None:
@@ -288,17 +293,11 @@ def _captures_of(
     full disk) is passed over to the next good member, and named in `damaged` (else
     logged). A revisit gives the body of the record it names (from `originals`, by default
     those of the file's directory); one whose original is not intact is named as damage."""
-    loader = ArcWarcRecordLoader()
-    for offset, member in _members(path, damaged):
+    for offset, record in records_of(path, damaged):
+        if not holds_an_answer(record):
+            continue
+        headers = record.rec_headers
         try:
-            record = loader.parse_record_stream(
-                BufferedReader(BytesIO(member)), known_format="warc"
-            )
-            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
-                continue
-            if record.http_headers.get_statuscode() != "200":
-                continue
-            headers = record.rec_headers
             body = record.content_stream().read()
         except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError):
             _report(f"{path.name}: the record at byte {offset} cannot be read as WARC", damaged)

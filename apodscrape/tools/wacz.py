@@ -105,11 +105,11 @@ def day_pages(directory: Path, paths: list[Path], damaged: list[str]) -> list[di
     newest: dict[str, tuple[str, str]] = {}  # ISO date -> (address, WARC-Date)
     for path in paths:
         for _, record in warc.records_of(path, damaged):
-            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            if not warc.holds_an_answer(record):
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
             day = None if is_listing(url) else day_in_name(url)
-            if day is not None and record.http_headers.get_statuscode() == "200":
+            if day is not None:
                 newest[day.isoformat()] = (url, record.rec_headers.get_header("WARC-Date"))
     return [
         {"id": day, "url": url, "ts": ts, "title": _title(directory, day)}
