@@ -261,6 +261,10 @@ def test_unknown_path_and_method(server: Server) -> None:
     assert answer.json() == v1_error(404, f"Sorry, Nothing at this URL. {USAGE}")
     posted = httpx.post(server.url + "/planetary/apod", timeout=10)
     assert posted.status_code == 405 and posted.json()["code"] == 405
+    for sent in (answer, posted):  # the headers of every error answer, never cached
+        assert sent.headers["content-type"] == "application/json"
+        assert sent.headers["cache-control"] == "no-store"
+        assert sent.headers["access-control-allow-origin"] == "*"
 
 
 def test_cors_and_rate_headers_on_every_answer(server: Server) -> None:

@@ -102,6 +102,12 @@ BROKEN = error(500, "Internal Service Error")  # v1's words for a failure of its
 logger = logging.getLogger(__name__)
 
 
+def _response(answer: Answer) -> Response:
+    """A kept answer as Starlette sends it, with the headers it carries everywhere."""
+    headers = {name.decode(): value.decode() for name, value in answer.headers}
+    return Response(answer.body, answer.status, headers)
+
+
 def gateway_error(status: int, code: str, message: str) -> Answer:
     """api.nasa.gov's gateway answered key and rate errors in its own shape."""
     return Answer(status, dumps({"error": {"code": code, "message": message}}), "no-store")
@@ -501,13 +507,11 @@ def create_app(
             answer = error(405, f"Method {request.method} not allowed: ask with GET or HEAD.")
         else:
             answer = error(404, f"Sorry, Nothing at this URL. {v1.USAGE}")
-        return Response(
-            answer.body, answer.status, {**CORS, "cache-control": "no-store"}, "application/json"
-        )
+        return _response(answer)
 
     async def broken(request: Request, failure: Exception) -> Response:
         # never a traceback to the client: v1's own words for a failure of ours
-        return Response(BROKEN.body, 500, {**CORS, "cache-control": "no-store"}, "application/json")
+        return _response(BROKEN)
 
     endpoints = {
         "/planetary/apod": Endpoint(service, "apod"),
