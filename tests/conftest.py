@@ -107,22 +107,32 @@ class CrawlResult:
     stats: dict[str, Any]
 
 
+def simulator_settings(site: SiteSim, output: Path | None = None, **more: object) -> dict:
+    """The settings of a crawl of the simulator without politeness delays, writing to
+    `output` (if given), with `more` on top."""
+    output_dir = {} if output is None else {"APOD_OUTPUT_DIR": output}
+    return {
+        "APOD_CLASSIC_URL": f"{site.url}/apod/",
+        "APOD_SCIENCE_URL": f"{site.url}/science/",
+        **output_dir,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        **more,
+    }
+
+
+def setting_options(settings: dict) -> list[str]:
+    """Settings as a crawl's command line gives them: -s NAME=value."""
+    return [word for name, value in settings.items() for word in ("-s", f"{name}={value}")]
+
+
 def start_scrapy_crawl(
     site: SiteSim, output: Path, *arguments: str, **settings: object
 ) -> subprocess.Popen[str]:
     """`scrapy crawl apod ARGUMENTS` in a subprocess against `site`, writing to `output`,
     without politeness delays; `settings` are more `-s NAME=value`. Output is piped, as text."""
-    values = {
-        "APOD_CLASSIC_URL": f"{site.url}/apod/",
-        "APOD_SCIENCE_URL": f"{site.url}/science/",
-        "APOD_OUTPUT_DIR": output,
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-        **settings,
-    }
     command = [sys.executable, "-m", "scrapy", "crawl", "apod", *arguments]
-    for name, value in values.items():
-        command += ["-s", f"{name}={value}"]
+    command += setting_options(simulator_settings(site, output, **settings))
     pipe = subprocess.PIPE
     return subprocess.Popen(command, cwd=ROOT, stdout=pipe, stderr=pipe, text=True)
 

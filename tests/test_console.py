@@ -15,7 +15,7 @@ from apodscrape.__main__ import TOOLS
 from apodscrape.plan import ARGUMENTS
 from sitesim import SiteSim
 
-from .conftest import ROOT, day_files, scrapy_crawl
+from .conftest import ROOT, day_files, scrapy_crawl, setting_options, simulator_settings
 
 COMMAND = Path(sys.executable).with_name("apodscrape")  # installed beside this Python
 DAYS = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(3)]
@@ -32,17 +32,6 @@ def run(*arguments: object, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
-
-
-def simulator(site: SiteSim) -> list[str]:
-    """The settings that point a crawl at the simulator, without politeness delays."""
-    values = {
-        "APOD_CLASSIC_URL": f"{site.url}/apod/",
-        "APOD_SCIENCE_URL": f"{site.url}/science/",
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-    }
-    return [word for name, value in values.items() for word in ("-s", f"{name}={value}")]
 
 
 @pytest.fixture
@@ -131,7 +120,8 @@ def test_a_crawl_from_any_folder_is_the_checkouts(site: SiteSim, elsewhere: Path
     in the checkout; the friendly options are the -a arguments."""
     site.publish(*DAYS, title="Sky of {day}")
     window = ["--start", DAYS[0], "--end", DAYS[-1], "--source", "classic"]
-    ours = run("crawl", *window, *simulator(site), "-s", "LOG_LEVEL=WARNING", cwd=elsewhere)
+    settings = simulator_settings(site, LOG_LEVEL="WARNING")
+    ours = run("crawl", *window, *setting_options(settings), cwd=elsewhere)
     assert (ours.returncode, ours.stdout, ours.stderr) == (0, "", "")
 
     theirs = tmp_path / "theirs"
@@ -148,8 +138,8 @@ def test_a_failed_day_exits_1_with_the_crawls_lines(site: SiteSim, elsewhere: Pa
     site.publish(*DAYS)
     site.page(f"/apod/ap{DAYS[1]:%y%m%d}.html", b"oops", status=500)
     arguments = ["-a", f"start={DAYS[0]}", "-a", f"end={DAYS[-1]}", "-a", "source=classic"]
-    answer = run("crawl", *arguments, *simulator(site), "-s", "RETRY_TIMES=0",
-                 "-s", "LOG_LEVEL=WARNING", cwd=elsewhere)  # fmt: skip
+    settings = simulator_settings(site, RETRY_TIMES=0, LOG_LEVEL="WARNING")
+    answer = run("crawl", *arguments, *setting_options(settings), cwd=elsewhere)
     assert answer.returncode == 1
     assert f"{DAYS[1]}: failed:" in answer.stderr
     assert "apod: 2 written, 0 unchanged, 0 skipped, 0 missing, 1 failed" in answer.stderr

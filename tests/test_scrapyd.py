@@ -22,7 +22,7 @@ import pytest
 from bench.api import free_port  # the one helper, for tests and bench
 from sitesim import SiteSim
 
-from .conftest import ROOT, day_files
+from .conftest import ROOT, day_files, simulator_settings
 
 pytestmark = pytest.mark.slow
 
@@ -127,18 +127,6 @@ def deploy(project: Path, url: str) -> None:
     assert (reply["status"], reply["project"], reply["spiders"]) == ("ok", PROJECT, 1)
 
 
-def simulator_settings(site: SiteSim, archive: Path) -> dict[str, object]:
-    return {
-        "APOD_OUTPUT_DIR": archive,
-        "APOD_CLASSIC_URL": f"{site.url}/apod/",
-        "APOD_SCIENCE_URL": f"{site.url}/science/",
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-        "ROBOTSTXT_OBEY": False,
-        "RETRY_TIMES": 0,
-    }
-
-
 def days_asked() -> dict[str, str]:
     return {"start": str(DAYS[0]), "end": str(DAYS[-1]), "source": "classic"}
 
@@ -150,7 +138,9 @@ def test_the_deployed_project_lists_its_spider(scrapyd: Scrapyd) -> None:
 def test_a_scheduled_crawl_writes_the_days(scrapyd: Scrapyd, site: SiteSim, tmp_path: Path):
     site.publish(*DAYS, title="Sky of {day}")
     archive = tmp_path / "archive"
-    job = scrapyd.schedule(days_asked(), simulator_settings(site, archive))
+    job = scrapyd.schedule(
+        days_asked(), simulator_settings(site, archive, ROBOTSTXT_OBEY=False, RETRY_TIMES=0)
+    )
     entry = scrapyd.finished(job)
 
     assert day_files(archive) == [f"ap{day:%y%m%d}.txt" for day in DAYS]
@@ -168,7 +158,9 @@ def test_a_failed_day_is_the_jobs_exit_status(scrapyd: Scrapyd, site: SiteSim, t
     site.publish(*DAYS)
     site.page(f"/apod/ap{DAYS[1]:%y%m%d}.html", b"oops", status=500)
     archive = tmp_path / "archive"
-    job = scrapyd.schedule(days_asked(), simulator_settings(site, archive))
+    job = scrapyd.schedule(
+        days_asked(), simulator_settings(site, archive, ROBOTSTXT_OBEY=False, RETRY_TIMES=0)
+    )
     entry = scrapyd.finished(job)
 
     assert day_files(archive) == [f"ap{day:%y%m%d}.txt" for day in (DAYS[0], DAYS[2])]
