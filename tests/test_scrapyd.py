@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.api import free_port  # the one helper, for tests and bench
+from bench.api import free_port, wait_for  # the one copy of each, for tests and bench
 from sitesim import SiteSim
 
 from .conftest import ROOT, day_files, simulator_settings
@@ -85,15 +85,10 @@ def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
         )
     server = Scrapyd(f"http://127.0.0.1:{port}/", log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                server.get("daemonstatus.json")
-                break
-            except OSError:
-                assert daemon.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+        try:
+            wait_for(server.url + "daemonstatus.json", daemon, seconds=60)
+        except RuntimeError as error:
+            raise AssertionError(log.read_text()) from error
         deploy(home / "project", server.url)
         yield server
     finally:
