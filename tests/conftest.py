@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -135,6 +136,14 @@ def start_scrapy_crawl(
     command += setting_options(simulator_settings(site, output, **settings))
     pipe = subprocess.PIPE
     return subprocess.Popen(command, cwd=ROOT, stdout=pipe, stderr=pipe, text=True)
+
+
+def crawl_daily(site: SiteSim, crawl, days: list[dt.date], settings: dict | None = None) -> None:
+    """A daily cron run for each of `days` (consecutive), each the day it is published: the
+    refresh window asks the days before it again."""
+    for today in days:
+        site.publish(*days[: days.index(today) + 1], title="Sky of {day}")
+        crawl(site, start=str(days[0]), end=str(today), source="classic", settings=settings)
 
 
 def hold_archive(directory: Path, seconds: float) -> subprocess.Popen[str]:

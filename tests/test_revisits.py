@@ -18,9 +18,8 @@ from apodscrape.days import day_in_name
 from apodscrape.parse.science import is_listing
 from apodscrape.tools import audit
 from apodscrape.tools.convert import url_of
-from sitesim import SiteSim
 
-from .conftest import day_files
+from .conftest import crawl_daily, day_files
 
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(6)]
 PROFILE = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
@@ -112,16 +111,9 @@ def test_a_revisit_whose_original_is_gone_gives_no_capture(tmp_path, caplog) -> 
 # --- crawls: cron runs, rebuild ----------------------------------------------------------------
 
 
-def crawl_daily(site: SiteSim, crawl, settings: dict | None = None) -> None:
-    """A daily cron run for each day of JAN: the refresh window asks the last 3 days again."""
-    for today in JAN:
-        site.publish(*JAN[: JAN.index(today) + 1], title="Sky of {day}")
-        crawl(site, start=str(JAN[0]), end=str(today), source="classic", settings=settings)
-
-
 @pytest.mark.parametrize("revisits", [True, False])
 def test_cron_runs_rebuild_the_same_files(site, crawl, tmp_path, revisits: bool) -> None:
-    crawl_daily(site, crawl, {"APOD_WARC_REVISITS": revisits})
+    crawl_daily(site, crawl, JAN, {"APOD_WARC_REVISITS": revisits})
     output = tmp_path / "output"
     kinds = [kind for kind, _, _ in records(warc_dir(output))]
     # each day is asked in three runs (the third refresh of the first days too)

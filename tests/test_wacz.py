@@ -24,6 +24,8 @@ from apodscrape.archive import warc_dir
 from bench.api import free_port  # the one helper, for tests and bench
 from sitesim import SiteSim
 
+from .conftest import crawl_daily
+
 JAN = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(5)]
 BIN = Path(sys.executable).parent
 
@@ -31,9 +33,7 @@ BIN = Path(sys.executable).parent
 @pytest.fixture
 def archive(site: SiteSim, crawl, tmp_path: Path) -> Path:
     """An archive of daily cron runs: each asks the last 3 days again (kept as revisits)."""
-    for today in JAN:
-        site.publish(*JAN[: JAN.index(today) + 1], title="Sky of {day}")
-        crawl(site, start=str(JAN[0]), end=str(today), source="classic")
+    crawl_daily(site, crawl, JAN)
     return tmp_path / "output"
 
 
