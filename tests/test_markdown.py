@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import pytest
+from bs4 import BeautifulSoup, Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apodscrape import parse_page
+from apodscrape.errors import ApodError
 from apodscrape.markdown_text import plain_text
+from apodscrape.parse import markdown
 from apodscrape.parse.markdown import (
     LINK_SCHEMES,
     MEDIA_SCHEMES,
@@ -17,6 +24,8 @@ from apodscrape.parse.markdown import (
     to_inline,
     to_markdown,
 )
+from apodscrape.parse.stream import INVISIBLE, START, TEXT, VOID, Event, walk
+from apodscrape.tools.convert import url_of
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
 
@@ -141,3 +150,86 @@ def test_is_absolute_says_what_urlsplit_says(url: str) -> None:
     # its quick answer for scheme://host addresses never differs from urlsplit's
     for schemes in (LINK_SCHEMES, MEDIA_SCHEMES):
         assert is_absolute(url, schemes) == _split_rule(url, schemes)
+
+
+# --- the tree a run is grown into, against BeautifulSoup's own handlers -----------------------
+
+
+def _handled(run: list[Event]) -> BeautifulSoup:
+    """A run through BeautifulSoup's own handlers, called as a parser of its HTML calls
+    them (what markdown._grow does without them)."""
+    soup = markdown._Soup("", builder=markdown._Builder(), element_classes={Tag: markdown._Tag})
+    skipping = 0
+    for kind, name, element, text in run:
+        if kind == TEXT:
+            if not skipping:
+                soup.handle_data(text)
+        elif name in INVISIBLE:
+            skipping += 1 if kind == START else -1 if skipping else 0
+        elif skipping:
+            continue
+        elif kind == START:
+            soup.handle_starttag(name, None, None, dict(element.items()))
+            if name in VOID:
+                soup.handle_endtag(name)
+        elif name not in VOID:
+            soup.handle_endtag(name)
+    soup.endData()
+    return soup
+
+
+def _shape(soup: BeautifulSoup) -> list[tuple]:
+    """Every node of a tree in document order: its kind, name or text, attributes, and the
+    positions of the nodes it links to (parent, siblings, previous and next element)."""
+    nodes: list = []
+
+    def visit(node) -> None:
+        nodes.append(node)
+        for child in getattr(node, "contents", []):
+            visit(child)
+
+    visit(soup)
+    where = {id(node): n for n, node in enumerate(nodes)}
+
+    def at(node) -> int | None:
+        return None if node is None else where[id(node)]
+
+    links = ("parent", "previous_sibling", "next_sibling", "previous_element", "next_element")
+    return [
+        (type(node).__name__, getattr(node, "name", None) if isinstance(node, Tag) else str(node),
+         dict(node.attrs) if isinstance(node, Tag) else None,
+         *(at(getattr(node, link)) for link in links))
+        for node in nodes
+    ]  # fmt: skip
+
+
+_FRAGMENTS = [
+    "<p>one <b>two <i>three</b> four</i> five</p>",  # an end closes what opened after it
+    "</i>text<i>more</i></b> and <br><br>   <br>\n\n<br>",  # ends of nothing open
+    "<pre>  kept   \n  as is </pre><pre>  \n  </pre> <textarea>   </textarea>",
+    "<div> <script>x()</script> <p>a<style>p{}</style>b</p><noscript>n</noscript> </div>",
+    "<ul><li>a<li>b</ul><table><tr><td>1<td>2</table><ruby>漢<rt>kan</rt></ruby>",
+    "<a href='x.html'>a <a href='y.html'>b</a> c</a><img src=i.jpg alt=x>tail",
+]
+
+
+def test_a_run_grows_the_tree_beautifulsoups_handlers_build(corpus: Path) -> None:
+    runs: list[list[Event]] = []
+    grow = markdown._soup_of
+
+    def kept(run):
+        runs.append(list(run))
+        return grow(run)
+
+    markdown._soup_of = kept
+    try:
+        for path in sorted((corpus / "classic").iterdir()) + sorted((corpus / "science").iterdir()):
+            with contextlib.suppress(ApodError):
+                parse_page(path.read_bytes(), url_of(path))
+    finally:
+        markdown._soup_of = grow
+    for fragment in _FRAGMENTS:
+        runs.append(walk(lxml.html.fragment_fromstring(fragment, create_parent="div"))[1:-1])
+    assert len(runs) > 60
+    for run in runs:
+        assert _shape(markdown._soup_of(run)) == _shape(_handled(run))

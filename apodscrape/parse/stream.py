@@ -4,21 +4,20 @@ Classic APOD pages are hand-written HTML whose parts (date line, title, credit, 
 are runs of siblings between markers, not elements of their own, and the tree a parser
 builds from them depends on how each page happens to nest its tags. Walking the tree once
 into a flat stream lets the parser find those runs by what comes before and after them,
-whatever the nesting, and any run is replayed into a tree builder for Markdown.
+whatever the nesting, and any run is grown into a tree for Markdown (parse.markdown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from lxml import etree
 
 START, END, TEXT = "start", "end", "text"
 
 # Elements whose content is never text a reader sees.
-_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
-_VOID = frozenset(
+INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
 
@@ -44,7 +43,7 @@ def walk(root: etree._Element) -> list[Event]:
         if action == "start":
             append(new(Event, (START, tag, element, "")))
             text = element.text
-            if text and tag not in _INVISIBLE:
+            if text and tag not in INVISIBLE:
                 append(new(Event, (TEXT, "", None, text)))
         else:
             append(new(Event, (END, tag, element, "")))
@@ -52,39 +51,6 @@ def walk(root: etree._Element) -> list[Event]:
             if tail and element is not root:
                 append(new(Event, (TEXT, "", None, tail)))
     return stream
-
-
-class TreeBuilder(Protocol):
-    """What a run is replayed into: the calls a parser makes (BeautifulSoup has them)."""
-
-    def handle_starttag(
-        self, name: str, namespace: None, nsprefix: None, attrs: dict
-    ) -> object: ...
-
-    def handle_endtag(self, name: str) -> None: ...
-
-    def handle_data(self, data: str) -> None: ...
-
-
-def replay(events: Iterable[Event], builder: TreeBuilder) -> None:
-    """A run of the stream as the calls a parser of its HTML would make, the invisible
-    elements left out: the tree the run's elements had, without writing out the HTML and
-    parsing it again. An end whose start came before the run is the builder's to ignore."""
-    skipping = 0  # depth inside invisible elements
-    for kind, tag, element, text in events:
-        if kind == TEXT:
-            if not skipping:
-                builder.handle_data(text)
-        elif tag in _INVISIBLE:
-            skipping += 1 if kind == START else -1 if skipping else 0
-        elif skipping:
-            continue
-        elif kind == START:
-            builder.handle_starttag(tag, None, None, dict(element.items()))
-            if tag in _VOID:  # as a parser reports a void element: ended where it starts
-                builder.handle_endtag(tag)
-        elif tag not in _VOID:
-            builder.handle_endtag(tag)
 
 
 def collapse(text: str) -> str:
