@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__, archive, catalog, days
-from .days import CANONICAL_BASE
+from .days import API_PATH, CANONICAL_BASE, SCIENCE_BASE
 from .errors import ApodError
 from .record import CLASSIC, SCIENCE
 from .table import COLUMNS, Column
@@ -255,12 +255,10 @@ def size_category(count: int) -> str:
 
 def crawl_runs(warc: Path) -> list[dt.datetime]:
     """When each crawl whose captures the archive keeps started (from the WARC file names)."""
-    from .warc import RUN_STAMP  # here: warcio is the exports' cost, not every reader's
-
     found = []
     for path in sorted(warc.glob("apod-*.warc.gz")) if warc.is_dir() else []:
         try:
-            found.append(dt.datetime.strptime(path.name.split("-")[1], RUN_STAMP))
+            found.append(dt.datetime.strptime(path.name.split("-")[1], archive.RUN_STAMP))
         except (IndexError, ValueError):
             continue
     return found
@@ -376,8 +374,6 @@ def _body(
     warc: Path,
     exported: dt.datetime,
 ) -> str:
-    from .parse.science import API_PATH, SCIENCE_BASE
-
     data_file = exports[-1].file
     first, last, absent = summary.first, summary.last, summary.missing
     runs = crawl_runs(warc)

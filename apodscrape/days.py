@@ -16,6 +16,9 @@ KNOWN_GAPS = frozenset(
 # APOD publishes at midnight US Eastern time: "today" is the Eastern calendar day.
 PUBLISHING_ZONE = ZoneInfo("America/New_York")
 CANONICAL_BASE = "https://apod.nasa.gov/apod/"
+# Since 2026-09 the days are served by science.nasa.gov's API: SCIENCE_BASE + API_PATH/YYMMDD
+SCIENCE_BASE = "https://science.nasa.gov/"
+API_PATH = "wp-json/wp/v2/apod-basic"
 
 # apYYMMDD (classic pages), apod-basic/YYMMDD (the API), apod-basic-YYMMDD (its saved files)
 _STEM = re.compile(r"(?:ap|apod-basic[-/])(\d{2})(\d{2})(\d{2})(?!\d)")

@@ -26,7 +26,7 @@ from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
-from .archive import write_atomic
+from .archive import RUN_STAMP, write_atomic
 from .days import day_in_name
 from .errors import ApodError
 from .parse import parse_listing, parse_page
@@ -37,10 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Headers that describe the bytes on the wire, not the (decoded) body kept here.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-# A run's captures are in `apod-<its start, RUN_STAMP>-<pid>-run<its number>.warc.gz`.
-RUN_STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
 @dataclass(frozen=True)

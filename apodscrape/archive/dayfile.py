@@ -45,6 +45,8 @@ HANDLER = ArchiveHandler()
 FIELDS = ("title", "canonicalUrl", "imageUrl", "credit")
 # Where a crawl keeps its raw captures ({archive}/warc) and downloaded media ({archive}/media).
 WARC_DIRNAME, MEDIA_DIRNAME = "warc", "media"
+# A run's captures are in `WARC_DIRNAME/apod-<its start, RUN_STAMP>-<pid>-run<its number>.warc.gz`.
+RUN_STAMP = "%Y%m%dT%H%M%S%fZ"
 _DAY_FILE = re.compile(r"ap(\d{2})(\d{2})(\d{2})\.txt")
 WRITTEN, UNCHANGED = "written", "unchanged"
 

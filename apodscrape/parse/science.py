@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import days
+from ..days import API_PATH, SCIENCE_BASE
 from ..errors import NotADayPage
 from ..media import thumbnail
 from ..record import IMAGE, OTHER, SCIENCE, VIDEO, Day
@@ -22,8 +23,6 @@ from .classic import REPLACEMENT, Media, explanation_fragment, page_media
 from .markdown import MEDIA_SCHEMES, is_absolute, to_inline
 from .stream import collapse
 
-SCIENCE_BASE = "https://science.nasa.gov/"
-API_PATH = "wp-json/wp/v2/apod-basic"
 NOT_FOUND = "apod_basic_not_found"
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ESCAPED_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # not an escaped backslash's "u0000"
