@@ -223,6 +223,13 @@ def test_count_gives_distinct_random_days(server: Server, days: list[Day]) -> No
     assert {day["date"] for day in everything} == known
 
 
+@pytest.mark.parametrize("options", ["", "&thumbs=true", "&full=true&concept_tags=true"])
+def test_each_day_of_a_count_is_that_days_own_answer(server: Server, options: str) -> None:
+    for _ in range(2):  # the second time, from the days kept as JSON by the first
+        for day in server.get(f"/planetary/apod?count=100{options}").json():
+            assert day == server.get(f"/planetary/apod?date={day['date']}{options}").json()
+
+
 def test_concept_tags_say_they_are_off_as_v1_did(server: Server) -> None:
     got = server.get("/planetary/apod?date=2025-03-24&concept_tags=true").json()
     assert got["concepts"] == "concept_tags functionality turned off in current service"
@@ -379,14 +386,20 @@ def test_a_cron_crawl_is_answered_by_the_next_request(site, crawl, tmp_path: Pat
         assert running.get("/planetary/apod").json()["date"] == str(first[-1])
         span = f"/planetary/apod?start_date={first[0]}&end_date={new}"
         assert [d["date"] for d in running.get(span).json()] == [str(d) for d in first]
+        assert len(running.get("/planetary/apod?count=3").json()) == 3
 
-        crawl(site, output=output, dates=str(new))
+        site.publish(first[0], title="Corrected {day}")
+        crawl(site, output=output, dates=f"{first[0]},{new}", refresh="all")
         assert main(["rebuild", "--out", str(output), "--jobs", "1"]) == 0
 
         answer = running.get(f"/planetary/apod?date={new}")
         assert answer.status_code == 200 and answer.json()["title"] == f"Sky of {new}"
         assert running.get("/planetary/apod").json()["date"] == str(new)
         assert [d["date"] for d in running.get(span).json()] == [str(d) for d in [*first, new]]
+        counted = {d["date"]: d["title"] for d in running.get("/planetary/apod?count=4").json()}
+        assert counted == {str(d): f"Sky of {d}" for d in [*first[1:], new]} | {
+            str(first[0]): f"Corrected {first[0]}"
+        }
     finally:
         stop_server(running)
 

@@ -53,6 +53,7 @@ PREFLIGHT = {
 UNLIMITED = 1_000_000  # what the rate headers say where the operator set no limit
 GZIP_FROM = 1024  # bytes: smaller answers gain less than the work costs
 CACHE_BYTES = 64 * 1024 * 1024  # answers kept, at most (all dropped when full)
+RECORDS_KEPT = 2 * 16384  # days kept as JSON for count=N (a whole archive twice; 50 MB)
 SEARCH_FIELDS = ("q", "page", "per_page", "api_key")
 SEARCH_USAGE = "Allowed request fields for search method are '" + "', '".join(SEARCH_FIELDS) + "'"
 _WORD = re.compile(r"(\w+)(\*?)")
@@ -89,8 +90,9 @@ class Answer:
 
 
 def dumps(value: Any) -> bytes:
-    # v1 (Flask's jsonify) sorted the keys; clients see the same order
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    # v1 (Flask's jsonify) sorted the keys; clients see the same order. orjson's bytes hold
+    # on to its whole output buffer (16 KB for a 1 KB day): what is kept is a copy, its size.
+    return bytes(memoryview(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)))
 
 
 def error(code: int, msg: str, **extra: str) -> Answer:
@@ -219,6 +221,7 @@ class Service:
         self.api_keys = api_keys
         self._state: tuple[Any, ...] = ()
         self._cache: dict[tuple[str, str], Answer] = {}
+        self._records: dict[tuple[str, tuple[bool, ...]], tuple[bytes, str]] = {}
         self._cached_bytes = 0
         self._second = 0
         self._today_eastern = today_eastern()
@@ -252,6 +255,7 @@ class Service:
             state = (self.store.version(), today)
             if state != self._state:
                 self._state, self._cache, self._cached_bytes = state, {}, 0
+                self._records = {}
             key = (kind, query)
             if (answer := self._cache.get(key)) is not None:
                 return answer
@@ -334,9 +338,19 @@ class Service:
     def _count(self, query: v1.Query) -> Answer:
         dates = self.store.dates()
         chosen = random.sample(dates, min(query.count, len(dates)))
-        rows = self.store.some(chosen)
-        body = dumps([record(row, query) for row in rows])
-        changed = max((row["changed_at"] for row in rows), default=None)
+        # each day's record kept as JSON (with when it changed), by the options it depends
+        # on: a random answer is never asked twice, its days are
+        shape = (query.thumbs, query.concept_tags, query.full)
+        kept = self._records
+        unknown = [date for date in chosen if (date, shape) not in kept]
+        if unknown:
+            if len(kept) + len(unknown) > RECORDS_KEPT:
+                kept.clear()
+            for row in self.store.some(unknown):
+                kept[row["date"], shape] = (dumps(record(row, query)), row["changed_at"])
+        found = [kept[date, shape] for date in chosen if (date, shape) in kept]
+        body = b"[" + b",".join(json for json, _ in found) + b"]"
+        changed = max((changed for _, changed in found), default=None)
         return Answer(200, body, "no-store", http_date(changed))
 
     def _search(self, fields: dict[str, str]) -> Answer:
