@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import mmap
 import os
 import re
@@ -455,18 +456,24 @@ def days_in(paths: list[Path], jobs: int = 1) -> Captured:
 
 def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
     """days_in, a day at a time, `found` filled as they come: each day from its newest
-    capture, given as soon as no later capture can give it again (a page names its day; a
-    list page, or a page that names none, may give any), the rest once all are parsed."""
+    capture. On several processes a day is given as soon as no later capture can give it
+    again (a page names its day; a list page, or a page that names none, may give any), so
+    that the caller's work on it overlaps the parse of the rest; on one, once all are
+    parsed (a capture is read at a time then, never all held)."""
     originals = Originals(paths[0].parent) if paths else None
-    tagged = [(p, c) for p in paths for c in _captures_of(p, found.damaged, originals)]
+    captured = ((p, c) for p in paths for c in _captures_of(p, found.damaged, originals))
     last_naming: dict[dt.date, int] = {}  # the last capture whose address names the day
-    last_unnamed = -1  # the last capture that may give any day
-    for index, (_, capture) in enumerate(tagged):
-        named = None if is_listing(capture.url) else day_in_name(capture.url)
-        if named is None:
-            last_unnamed = index
-        else:
-            last_naming[named] = index
+    last_unnamed: float = -1  # the last capture that may give any day
+    if jobs > 1:  # the pool is handed every capture at once anyway
+        tagged: Iterable[tuple[Path, Capture]] = list(captured)
+        for index, (_, capture) in enumerate(tagged):
+            named = None if is_listing(capture.url) else day_in_name(capture.url)
+            if named is None:
+                last_unnamed = index
+            else:
+                last_naming[named] = index
+    else:
+        tagged, last_unnamed = captured, math.inf
     held: set[dt.date] = set()  # days a later capture may give again
     for index, (where, result) in enumerate(_days_of_all(tagged, jobs)):
         found.captures += 1

@@ -185,7 +185,7 @@ def test_corpus_captures_rebuild_their_days_byte_for_byte(corpus: Path, tmp_path
 
 
 def test_a_day_is_given_as_soon_as_no_later_capture_can_give_it(corpus: Path, tmp_path) -> None:
-    # the real pages whose address names their day and which give it
+    # on two processes; the real pages whose address names their day and which give it
     pages = [
         (url, body)
         for url, body in corpus_pages(corpus, archive=False)
@@ -195,7 +195,7 @@ def test_a_day_is_given_as_soon_as_no_later_capture_can_give_it(corpus: Path, tm
     ]
     write_twice(tmp_path, pages)
     found = warc.Captured()
-    given = warc.parsed_days(warc.warc_files(tmp_path), 1, found)
+    given = warc.parsed_days(warc.warc_files(tmp_path), 2, found)
     first = next(given)
     # the first page's day, from its revisit: the newest capture of it, parsed right then
     assert first.date == day_in_name(pages[0][0])
