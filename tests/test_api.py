@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 
 from apodscrape import archive, catalog
 from apodscrape.__main__ import main
+from apodscrape.api import app
 from apodscrape.api.protocol import HEADER_TIMEOUT
 from apodscrape.api.v1 import USAGE
 from apodscrape.days import today_eastern
@@ -221,6 +223,16 @@ def test_count_gives_distinct_random_days(server: Server, days: list[Day]) -> No
     assert len(seen) > 1
     everything = server.get("/planetary/apod?count=100").json()
     assert {day["date"] for day in everything} == known
+
+
+def test_a_full_count_cache_still_gives_every_day_asked(days, tmp_path, monkeypatch) -> None:
+    archive = write_days(tmp_path / "archive", days, catalogued=False)
+    fill_catalog(archive, days)
+    monkeypatch.setattr(app, "RECORDS_KEPT", 12)  # full at every second answer
+    service = app.Service(archive)
+    for query in ["count=10"] * 5 + ["count=10&full=true"] * 5:
+        status, _, body = service.respond("apod", query, "127.0.0.1", {})
+        assert status == 200 and len({day["date"] for day in json.loads(body)}) == 10
 
 
 @pytest.mark.parametrize("options", ["", "&thumbs=true", "&full=true&concept_tags=true"])

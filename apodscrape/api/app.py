@@ -53,7 +53,7 @@ PREFLIGHT = {
 UNLIMITED = 1_000_000  # what the rate headers say where the operator set no limit
 GZIP_FROM = 1024  # bytes: smaller answers gain less than the work costs
 CACHE_BYTES = 64 * 1024 * 1024  # answers kept, at most (all dropped when full)
-RECORDS_KEPT = 2 * 16384  # days kept as JSON for count=N (a whole archive twice; 50 MB)
+RECORDS_KEPT = 2 * 16384  # days kept as JSON for count=N (2 archives of 16,384 days: 50 MB)
 SEARCH_FIELDS = ("q", "page", "per_page", "api_key")
 SEARCH_USAGE = "Allowed request fields for search method are '" + "', '".join(SEARCH_FIELDS) + "'"
 _WORD = re.compile(r"(\w+)(\*?)")
@@ -342,10 +342,10 @@ class Service:
         # on: a random answer is never asked twice, its days are
         shape = (query.thumbs, query.concept_tags, query.full)
         kept = self._records
+        if len(kept) + len(chosen) > RECORDS_KEPT:  # full: all dropped, before any is taken
+            kept.clear()
         unknown = [date for date in chosen if (date, shape) not in kept]
         if unknown:
-            if len(kept) + len(unknown) > RECORDS_KEPT:
-                kept.clear()
             for row in self.store.some(unknown):
                 kept[row["date"], shape] = (dumps(record(row, query)), row["changed_at"])
         found = [kept[date, shape] for date in chosen if (date, shape) in kept]

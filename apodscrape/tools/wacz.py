@@ -92,11 +92,11 @@ def _without_record_digests() -> Iterator[None]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **{**kwargs, "digest_records": False})
 
-    wacz.main.WACZIndexer = Indexer
+    previous, wacz.main.WACZIndexer = wacz.main.WACZIndexer, Indexer
     try:
         yield
     finally:
-        wacz.main.WACZIndexer = WACZIndexer
+        wacz.main.WACZIndexer = previous
 
 
 def day_pages(directory: Path, paths: list[Path], damaged: list[str]) -> list[dict[str, str]]:
