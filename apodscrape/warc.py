@@ -467,7 +467,7 @@ def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
     if jobs > 1:  # the pool is handed every capture at once anyway
         tagged: Iterable[tuple[Path, Capture]] = list(captured)
         for index, (_, capture) in enumerate(tagged):
-            named = None if is_listing(capture.url) else day_in_name(capture.url)
+            named = named_day(capture.url)
             if named is None:
                 last_unnamed = index
             else:
@@ -490,6 +490,12 @@ def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
                 held.add(day.date)
     for date in sorted(held):
         yield found.days[date]
+
+
+def named_day(url: str) -> dt.date | None:
+    """The one day a capture's address names (a classic page, an API day); None for a list
+    page, or an address that names none."""
+    return None if is_listing(url) else day_in_name(url)
 
 
 def body_key(url: str, body: bytes) -> tuple[str, str]:

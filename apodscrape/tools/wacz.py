@@ -28,9 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import archive, warc
-from ..days import day_in_name
 from ..errors import ApodError
-from ..parse.science import is_listing
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +106,7 @@ def day_pages(directory: Path, paths: list[Path], damaged: list[str]) -> list[di
             if not warc.holds_an_answer(record):
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            day = None if is_listing(url) else day_in_name(url)
+            day = warc.named_day(url)
             if day is not None:
                 newest[day.isoformat()] = (url, record.rec_headers.get_header("WARC-Date"))
     return [
