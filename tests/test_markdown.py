@@ -24,7 +24,7 @@ from apodscrape.parse.markdown import (
     to_inline,
     to_markdown,
 )
-from apodscrape.parse.stream import INVISIBLE, START, TEXT, VOID, Event, walk
+from apodscrape.parse.stream import END, START, TEXT, VOID, Event, visible, walk
 from apodscrape.tools.convert import url_of
 
 BASE = "https://apod.nasa.gov/apod/ap250105.html"
@@ -159,15 +159,9 @@ def _handled(run: list[Event]) -> BeautifulSoup:
     """A run through BeautifulSoup's own handlers, called as a parser of its HTML calls
     them (what markdown._grow does without them)."""
     soup = markdown._Soup("", builder=markdown._Builder(), element_classes={Tag: markdown._Tag})
-    skipping = 0
-    for kind, name, element, text in run:
+    for kind, name, element, text in visible(run):
         if kind == TEXT:
-            if not skipping:
-                soup.handle_data(text)
-        elif name in INVISIBLE:
-            skipping += 1 if kind == START else -1 if skipping else 0
-        elif skipping:
-            continue
+            soup.handle_data(text)
         elif kind == START:
             soup.handle_starttag(name, None, None, dict(element.items()))
             if name in VOID:
@@ -245,3 +239,14 @@ def test_a_run_grows_the_tree_beautifulsoups_handlers_build(corpus: Path) -> Non
     runs += [run for fragment in _FRAGMENTS for run in _slices(fragment)] + [_misnested()]
     for run in runs:
         assert _shape(markdown._soup_of(run)) == _shape(_handled(run))
+
+
+def test_a_run_leaves_out_its_invisible_elements_and_what_they_hold() -> None:
+    html = "<div>a<script>x<b>y</b></script>b<style>s</style><noscript>n<i>m</i></noscript>c</div>"
+    stream = walk(lxml.html.fragment_fromstring(html))
+    shown = list(visible(stream))
+    assert "".join(e.text for e in shown) == "abc"
+    assert [(e.kind, e.tag) for e in shown if e.kind != TEXT] == [(START, "div"), (END, "div")]
+    # a run that starts inside one: its end does not hide what follows
+    after = next(n for n, e in enumerate(stream) if e.tag == "noscript") + 1
+    assert "".join(e.text for e in visible(stream[after:])) == "mc"

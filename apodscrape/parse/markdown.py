@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.builder import LXMLTreeBuilder
 from markdownify import MarkdownConverter
 
-from .stream import INVISIBLE, START, TEXT, VOID, Event, collapse
+from .stream import START, TEXT, VOID, Event, collapse, visible
 
 _BREAKS_INSIDE_URL = re.compile(r"[\t\n\r]")
 # Characters a browser's URL parser percent-encodes wherever they stand (WHATWG URL: the
@@ -292,15 +292,9 @@ def _grow(run: Sequence[Event], soup: _Soup) -> None:
             if tag.name == name:
                 return
 
-    skipping = 0  # depth inside invisible elements
-    for kind, name, element, text in run:
+    for kind, name, element, text in visible(run):
         if kind == TEXT:
-            if not skipping:
-                data.append(text)
-        elif name in INVISIBLE:
-            skipping += 1 if kind == START else -1 if skipping else 0
-        elif skipping:
-            continue
+            data.append(text)
         elif kind == START:
             if data:
                 end_data()

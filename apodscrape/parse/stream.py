@@ -9,6 +9,7 @@ whatever the nesting, and any run is grown into a tree for Markdown (parse.markd
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from lxml import etree
@@ -51,6 +52,17 @@ def walk(root: etree._Element) -> list[Event]:
             if tail and element is not root:
                 append(new(Event, (TEXT, "", None, tail)))
     return stream
+
+
+def visible(run: Iterable[Event]) -> Iterator[Event]:
+    """A run without its invisible elements (script, style, ...): neither their starts and
+    ends nor anything between them."""
+    depth = 0  # inside invisible elements
+    for event in run:
+        if event.tag in INVISIBLE:  # a start or an end (text has no tag)
+            depth += 1 if event.kind == START else -1 if depth else 0
+        elif not depth:
+            yield event
 
 
 def collapse(text: str) -> str:
