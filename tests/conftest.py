@@ -210,26 +210,29 @@ def classic_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return write_days(tmp_path_factory.mktemp("classic"), corpus_days(corpus))
 
 
-def capture_corpus(corpus: Path, directory: Path) -> Path:
+def capture_corpus(corpus: Path, directory: Path) -> warc.Captured:
     """An archive of the corpus's classic pages and API records, as a crawl keeps them: one
-    WARC file of the raw answers, each day's file written from its newest capture."""
+    WARC file of the raw answers, each day's file written from its newest capture. Returns
+    what the captures gave."""
     writer = warc.CaptureWriter(archive.warc_dir(directory))
     saved = sorted((corpus / "classic").glob("ap*.html"))
     saved += sorted((corpus / "science").glob("apod-basic-[0-9]*.json"))
     for path in saved:
         writer.write(url_of(path), 200, [("Content-Type", "text/html")], path.read_bytes())
     writer.close()
-    for day in warc.days_in(warc.warc_files(archive.warc_dir(directory))).days.values():
+    captured = warc.days_in(warc.warc_files(archive.warc_dir(directory)))
+    for day in captured.days.values():
         archive.store(directory, day, sync=False)
-    return directory
+    return captured
 
 
 @pytest.fixture(scope="session")
 def corpus_archive(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus's captures and their day files, with the catalog built from both (tests
     that change it copy it first)."""
-    directory = capture_corpus(corpus, tmp_path_factory.mktemp("catalogued"))
+    directory = tmp_path_factory.mktemp("catalogued")
+    captured = capture_corpus(corpus, directory)
     db = catalog.open_catalog(directory)
-    catalog.build(db, directory, warc.days_in(warc.warc_files(archive.warc_dir(directory))))
+    catalog.build(db, directory, captured)
     db.close()
     return directory
