@@ -464,16 +464,23 @@ def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
     captured = ((p, c) for p in paths for c in _captures_of(p, found.damaged, originals))
     last_naming: dict[dt.date, int] = {}  # the last capture whose address names the day
     last_unnamed: float = -1  # the last capture that may give any day
-    if jobs > 1:  # the pool is handed every capture at once anyway
-        tagged: Iterable[tuple[Path, Capture]] = list(captured)
-        for index, (_, capture) in enumerate(tagged):
+
+    def noted(tagged: Iterable[tuple[Path, Capture]]) -> Iterator[tuple[Path, Capture]]:
+        nonlocal last_unnamed
+        for index, (path, capture) in enumerate(tagged):
             named = named_day(capture.url)
             if named is None:
                 last_unnamed = index
             else:
                 last_naming[named] = index
-    else:
-        tagged, last_unnamed = captured, math.inf
+            yield path, capture
+
+    # The pool takes every capture before it gives its first result (Executor.map collects
+    # its iterables at once), each as it is read: the workers parse while the rest are
+    # read, and all is noted before the first day is given.
+    tagged = noted(captured) if jobs > 1 else captured
+    if jobs <= 1:
+        last_unnamed = math.inf
     held: set[dt.date] = set()  # days a later capture may give again
     for index, (where, result) in enumerate(_days_of_all(tagged, jobs)):
         found.captures += 1
