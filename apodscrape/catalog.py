@@ -30,7 +30,7 @@ from .media import media_type, thumbnail
 from .record import Day
 
 if TYPE_CHECKING:  # imported where used: readers (`serve`) need neither warcio nor the parser
-    from .archive import State
+    from .archive import State, Stored
     from .warc import Captured, Where
 
 CATALOG_NAME = "catalog.sqlite"
@@ -424,45 +424,86 @@ class Built:
 
 
 def build(
-    db: sqlite3.Connection,
-    directory: str | os.PathLike[str],
-    captured: Captured | None = None,
-    *,
-    rendered: bool = False,
+    db: sqlite3.Connection, directory: str | os.PathLike[str], captured: Captured | None = None
 ) -> Built:
     """Make the catalog's `days` true of an archive's day files: a row for each file that
     reads as FORMAT.md allows (its fields, its checksum, and its newest capture's record
-    from `captured`, warc.days_in), no row for a day without a file. One transaction.
-    `rendered`: the caller has just written each captured day's file from its record
-    (`rebuild`), which is then taken as the file's without reading the file."""
-    from . import archive
-    from .warc import Captured
+    from `captured`, warc.days_in), no row for a day without a file. One transaction."""
+    with building(db, directory, captured) as builder:
+        pass
+    return builder.built
 
-    found = Built()
-    rows = []
-    captured = captured or Captured()
-    for day, path in archive.archive_files(directory):
-        source = captured.days.get(day)
-        try:
-            if rendered and source is not None:
-                held, data = source, archive.render(source).encode("utf-8")
-            else:
+
+@contextlib.contextmanager
+def building(
+    db: sqlite3.Connection, directory: str | os.PathLike[str], captured: Captured | None = None
+) -> Iterator[Builder]:
+    """`build`, with the rows of files written meanwhile put as they are written
+    (Builder.put: `rebuild`, while the rest of the captures are parsed); the other files
+    are read at the end, when `captured` is complete. One transaction: rolled back if the
+    block raises, so the catalog never says what the files do not."""
+    builder = Builder(db, Path(directory))
+    with transaction(db):
+        yield builder
+        builder.finish(captured)
+
+
+# rows a Builder hands SQLite at a time: a rebuild's inserts go on while it parses
+_PUT_AT_ONCE = 256
+
+
+class Builder:
+    """The rows of a catalog being built (see `building`)."""
+
+    def __init__(self, db: sqlite3.Connection, directory: Path) -> None:
+        self.db = db
+        self.directory = directory
+        self.built = Built()
+        self._rows: list[tuple[Any, ...]] = []
+        self._put: set[dt.date] = set()
+
+    def put(self, day: Day, data: bytes, where: Where | None) -> None:
+        """The row of a day file just written (or found) with `data`, the render of `day`,
+        read from the capture at `where`."""
+        from .archive import day_path
+
+        self._add(day, stamp_file(day_path(self.directory, day.date), data), where)
+
+    def finish(self, captured: Captured | None) -> None:
+        """The rows of the files not put, each read from its file; no row for a file gone."""
+        from . import archive
+        from .warc import Captured
+
+        captured = captured or Captured()
+        for day, path in archive.archive_files(self.directory):
+            if day in self._put:
+                continue
+            source = captured.days.get(day)
+            try:
                 data = path.read_bytes()
                 held = day_of_file(archive.read_day(day, path, data), source)
-            file = stamp_file(path, data)
-        except (ApodError, OSError) as error:
-            found.unreadable.append(str(error))
-            continue
-        rows.append(day_row(held, file, captured.where.get(day)))
-        found.days += 1
-        found.from_captures += source is not None
-    with transaction(db):
-        kept = {row[0] for row in rows}
-        gone = [(date,) for (date,) in db.execute("SELECT date FROM days") if date not in kept]
-        db.executemany("DELETE FROM days WHERE date = ?", gone)
-        found.removed = len(gone)
-        put_days(db, rows)
-    return found
+                file = stamp_file(path, data)
+            except (ApodError, OSError) as error:
+                self.built.unreadable.append(str(error))
+                continue
+            self._add(held, file, captured.where.get(day))
+        self._flush()
+        kept = {day.isoformat() for day in self._put}
+        gone = [(d,) for (d,) in self.db.execute("SELECT date FROM days") if d not in kept]
+        self.db.executemany("DELETE FROM days WHERE date = ?", gone)
+        self.built.removed = len(gone)
+
+    def _add(self, day: Day, file: FileStamp, where: Where | None) -> None:
+        self._rows.append(day_row(day, file, where))
+        self._put.add(day.date)
+        self.built.days += 1
+        self.built.from_captures += bool(day.source)
+        if len(self._rows) >= _PUT_AT_ONCE:
+            self._flush()
+
+    def _flush(self) -> None:
+        put_days(self.db, self._rows)
+        self._rows.clear()
 
 
 # --- runs, outcomes, media ------------------------------------------------------------------
@@ -940,13 +981,13 @@ class Recorder:
             self._warc_files.add(where.warc_file)
             self._queue.put(lambda db: run_capture(db, self.run, where.warc_file))
 
-    def stored(self, day: Day, outcome: str, path: Path) -> None:
+    def stored(self, day: Day, stored: Stored, path: Path) -> None:
         """A day's file put in place (WRITTEN) or found with these bytes (UNCHANGED)."""
         where = self._where.get((day.source_url, day.raw_sha256))
 
         def write(db: sqlite3.Connection) -> None:
-            put_days(db, [day_row(day, stamp_file(path), where)])
-            put_outcomes(db, self.run, [Outcome(day.date, outcome)])
+            put_days(db, [day_row(day, stamp_file(path, stored.data), where)])
+            put_outcomes(db, self.run, [Outcome(day.date, stored.outcome)])
 
         self._queue.put(write)
 

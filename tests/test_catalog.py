@@ -264,6 +264,26 @@ def test_a_rebuilds_rows_are_those_its_files_give(corpus_archive: Path, tmp_path
     db.close()
 
 
+def test_a_rebuild_that_cannot_write_a_file_leaves_the_catalog_as_it_was(
+    catalogued: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the rows are put as the files are written, in one transaction: none of them stays
+    db = catalog.open_readonly(catalogued)
+    before = rows(db)
+    db.close()
+    files = archive.archive_files(catalogued)
+    blocked = files[len(files) // 2][1]
+    blocked.unlink()
+    (blocked / "in the way").mkdir(parents=True)  # a directory where the file goes
+    assert main(["rebuild", "--out", str(catalogued), "--jobs", "2"]) == 1
+    assert f"cannot write {blocked}" in capsys.readouterr().err
+    db = catalog.open_readonly(catalogued)
+    assert rows(db) == before
+    runs = rows(db, "SELECT command, exit_status FROM runs ORDER BY id")
+    assert runs[-1] == {"command": "rebuild", "exit_status": 1}
+    db.close()
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 

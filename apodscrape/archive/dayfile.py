@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import frontmatter
 from frontmatter.default_handlers import BaseHandler
@@ -217,10 +217,18 @@ def archived_days(directory: str | os.PathLike[str]) -> set[dt.date]:
     return set()
 
 
-def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> str:
-    """Write a day's file, unless it already has these bytes: WRITTEN or UNCHANGED.
+class Stored(NamedTuple):
+    """What `store` did: WRITTEN or UNCHANGED, and the file's bytes."""
+
+    outcome: str
+    data: bytes
+
+
+def store(directory: str | os.PathLike[str], day: Day, *, sync: bool = True) -> Stored:
+    """Write a day's file, unless it already has these bytes.
 
     An unchanged file is left alone, its modification time too.
     """
-    written = write_if_changed(day_path(directory, day.date), render(day), sync=sync)
-    return WRITTEN if written else UNCHANGED
+    data = render(day).encode("utf-8")
+    written = write_if_changed(day_path(directory, day.date), data, sync=sync)
+    return Stored(WRITTEN if written else UNCHANGED, data)

@@ -55,7 +55,7 @@ class WriteDayPipeline:
     async def process_item(self, item: Day) -> Day:
         try:
             # a thread keeps the fsync off the event loop
-            outcome = await asyncio.to_thread(archive.store, self.output_dir, item)
+            stored = await asyncio.to_thread(archive.store, self.output_dir, item)
         except Exception as error:  # a full disk, a read-only folder, a directory in the way
             said = f"cannot write its file: {_said(error)}"
             if self.recorder is not None:
@@ -64,11 +64,11 @@ class WriteDayPipeline:
             logger.error("%s: failed: %s", item.date, said)
             raise DropItem(f"{item.date}: not written", log_level="DEBUG") from None
         if self.recorder is not None:
-            self.recorder.stored(item, outcome, archive.day_path(self.output_dir, item.date))
-        self.stats.inc_value(f"apod/{outcome}")
+            self.recorder.stored(item, stored, archive.day_path(self.output_dir, item.date))
+        self.stats.inc_value(f"apod/{stored.outcome}")
         # DEBUG, not INFO: the summary line counts them (bench/PERFORMANCE.md: the cost of
         # a line a day)
-        logger.debug("%s: %s (%s)", days.stem(item.date), outcome, item.title)
+        logger.debug("%s: %s (%s)", days.stem(item.date), stored.outcome, item.title)
         return item
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import os
+import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
 
 from .. import archive, catalog
 from ..errors import ApodError
@@ -39,73 +38,78 @@ def run(args: argparse.Namespace) -> int:
         raise ApodError(f"no captures at {warc_dir}")
     given = {"out": str(out), "warc": str(warc_dir), "jobs": args.jobs}
     with contextlib.closing(archive.lock(out)):  # no crawl writes the archive meanwhile
-        if not captured:  # day files without captures: their catalog, from them alone
-            built = _catalog(out, None, given, {}, 0)
-            print(
-                f"no captures at {warc_dir}: {built.days} days catalogued from their files "
-                f"alone in {catalog.catalog_path(out)}",
-                file=sys.stderr,
-            )
-            return 0
-        return _rebuild(out, warc_dir, args.jobs, given)
-
-
-def _catalog(
-    out: Path,
-    found: Captured | None,
-    given: dict[str, Any],
-    counts: dict[str, int],
-    status: int,
-) -> catalog.Built:
-    """The archive's catalog made true of its files (and captures), a new one if the one
-    there cannot be used; the rebuild recorded as a run, with `counts` and its `status`."""
-    db, aside = catalog.open_anew(out)
-    if aside is not None:
-        print(f"the catalog could not be used: moved to {aside}, a new one made", file=sys.stderr)
-    try:
-        run = catalog.start_run(db, "rebuild", given)
-        built = catalog.build(db, out, found, rendered=found is not None)
-        catalog.end_run(db, run, status, {**counts, "catalogued": built.days})
-    finally:
-        db.close()
-    for reason in built.unreadable:
-        print(f"not catalogued: {reason}", file=sys.stderr)
-    return built
-
-
-def _rebuild(out: Path, warc_dir: Path, jobs: int, given: dict[str, Any]) -> int:
-    found = Captured()
-    written: set[dt.date] = set()
-    # each day stored from its newest capture while the rest are parsed
-    for day in parsed_days(warc_files(warc_dir), jobs, found):
+        db, aside = catalog.open_anew(out)
         try:
-            outcome = archive.store(out, day, sync=False)
-        except OSError as error:
-            raise ApodError(
-                f"cannot write {archive.day_path(out, day.date)}: {error.strerror}"
-            ) from None
-        if outcome == archive.WRITTEN:
-            written.add(day.date)
+            if aside is not None:
+                print(
+                    f"the catalog could not be used: moved to {aside}, a new one made",
+                    file=sys.stderr,
+                )
+            run = catalog.start_run(db, "rebuild", given)
+            try:
+                status, counts = _rebuild(db, out, warc_dir, args.jobs, captured)
+            except ApodError:
+                catalog.end_run(db, run, 1, {})
+                raise
+            catalog.end_run(db, run, status, counts)
+        finally:
+            db.close()
+    return status
+
+
+def _rebuild(
+    db: sqlite3.Connection, out: Path, warc_dir: Path, jobs: int, captured: bool
+) -> tuple[int, dict[str, int]]:
+    """The day files from the captures (each day from its newest), and the catalog true of
+    them; the exit status and the counts."""
+    if not captured:  # day files without captures: their catalog, from them alone
+        built = catalog.build(db, out)
+        _not_catalogued(built)
+        print(
+            f"no captures at {warc_dir}: {built.days} days catalogued from their files "
+            f"alone in {catalog.catalog_path(out)}",
+            file=sys.stderr,
+        )
+        return 0, {"catalogued": built.days}
+    found = Captured()
+    written = 0
+    with catalog.building(db, out, found) as builder:
+        # each day stored from its newest capture, and its row put, while the rest are parsed
+        for day in parsed_days(warc_files(warc_dir), jobs, found):
+            try:
+                stored = archive.store(out, day, sync=False)
+            except OSError as error:
+                raise ApodError(
+                    f"cannot write {archive.day_path(out, day.date)}: {error.strerror}"
+                ) from None
+            written += stored.outcome == archive.WRITTEN
+            builder.put(day, stored.data, found.where[day.date])
+        os.sync()  # one flush for the whole rebuild, before the catalog says what is there
+    built = builder.built
     for reason in found.passed_over:
         print(f"passed over: {reason}", file=sys.stderr)
     for damage in found.damaged:
         print(f"lost: {damage}", file=sys.stderr)
-    unchanged = len(found.days) - len(written)
-    os.sync()  # one flush for the whole rebuild instead of one per file
-    status = 1 if found.damaged else 0  # what the damaged records held is lost
-    counts = {
-        "written": len(written),
-        "unchanged": unchanged,
-        "captures": found.captures,
-        "passed_over": len(found.passed_over),
-        "lost": len(found.damaged),
-    }
-    built = _catalog(out, found, given, counts, status)
+    _not_catalogued(built)
+    unchanged = len(found.days) - written
     print(
-        f"rebuilt {len(found.days)} days from {found.captures} captures: {len(written)} written, "
+        f"rebuilt {len(found.days)} days from {found.captures} captures: {written} written, "
         f"{unchanged} unchanged, {len(found.passed_over)} captures gave no day, "
         f"{len(found.damaged)} damaged records could not be read; "
         f"{built.days} days catalogued in {catalog.catalog_path(out)}",
         file=sys.stderr,
     )
-    return status
+    counts = {
+        "written": written,
+        "unchanged": unchanged,
+        "captures": found.captures,
+        "passed_over": len(found.passed_over),
+        "lost": len(found.damaged),
+        "catalogued": built.days,
+    }
+    return (1 if found.damaged else 0), counts  # what the damaged records held is lost
+
+
+def _not_catalogued(built: catalog.Built) -> None:
+    for reason in built.unreadable:
+        print(f"not catalogued: {reason}", file=sys.stderr)
