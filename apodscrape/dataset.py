@@ -3,6 +3,7 @@ card that describes them and the JSON Schema of a row, both written from table.C
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -30,8 +31,49 @@ def rows(
     only the columns named (and source) if names are given.
     ApodError now if there is no catalog, or it is not true of the day files (a file
     changed, added or removed behind it: a stat of each tells)."""
+    found = _read(directory, names)
+    if found is None:
+        return iter([])
+    cursor, columns, readers = found
+    keys = [column.name for column in columns]
+
+    def table() -> Iterator[dict[str, Any]]:
+        with contextlib.closing(cursor.connection):
+            for values in cursor:
+                yield {
+                    key: value if reader is None or value is None else reader(value)
+                    for key, reader, value in zip(keys, readers, values, strict=True)
+                }
+
+    return table()
+
+
+def batches(
+    directory: str | os.PathLike[str], size: int, names: Iterable[str] | None = None
+) -> Iterator[dict[str, list[Any]]]:
+    """The rows of `rows`, `size` at a time, a list of values a column (what a columnar
+    format takes: Parquet); ApodError now as for `rows`."""
+    found = _read(directory, names)
+    if found is None:
+        return iter([])
+    cursor, columns, readers = found
+
+    def table() -> Iterator[dict[str, list[Any]]]:
+        with contextlib.closing(cursor.connection):
+            while chunk := cursor.fetchmany(size):
+                by_column = zip(columns, readers, zip(*chunk, strict=True), strict=True)
+                yield {column.name: _read_all(values, read) for column, read, values in by_column}
+
+    return table()
+
+
+def _read(
+    directory: str | os.PathLike[str], names: Iterable[str] | None
+) -> tuple[sqlite3.Cursor, list[Column], list[Callable[[Any], Any] | None]] | None:
+    """The catalog's days, oldest first, as a cursor of the columns' values (each column
+    read by its Day field's name, as its reader takes it); None: no day, no catalog."""
     if not catalog.catalog_path(directory).exists() and not archive.archive_files(directory):
-        return iter([])  # no day, no catalog: an empty table (ApodError if no directory)
+        return None  # no day, no catalog: an empty table (ApodError if no directory)
     db = catalog.open_readonly(directory)
     try:
         changed, gone = catalog.stale(db, directory)
@@ -43,33 +85,28 @@ def rows(
                 f"files ({', '.join(_named(changed, gone))}): a crawl mends it, or "
                 + catalog.REBUILD.format(directory=directory)
             )
+        wanted = set(names) | {"source"} if names is not None else None
+        columns = [c for c in COLUMNS if wanted is None or c.name in wanted]
+        cursor = db.execute(f"SELECT {', '.join(map(_selected, columns))} FROM days ORDER BY date")
     except BaseException:
         db.close()
         raise
-    wanted = set(names) | {"source"} if names is not None else None
-    return _rows(db, [c for c in COLUMNS if wanted is None or c.name in wanted])
+    return cursor, columns, [_READERS.get(column.kind) for column in columns]
+
+
+def _read_all(values: tuple[Any, ...], read: Callable[[Any], Any] | None) -> list[Any]:
+    return list(values) if read is None else [None if v is None else read(v) for v in values]
+
+
+def _selected(column: Column) -> str:
+    if column.name == "sourceDamaged":  # no capture: unknown
+        return "CASE WHEN source IS NULL THEN NULL ELSE source_damaged END"
+    return column.field
 
 
 def _named(changed: list[tuple[dt.date, Path]], gone: list[dt.date]) -> list[str]:
     named = [f"{path.name} changed" for _, path in changed[:3]]
     return named + [f"{archive.day_path('', day).name} gone" for day in gone[: 3 - len(named)]]
-
-
-def _rows(db: sqlite3.Connection, columns: list[Column]) -> Iterator[dict[str, Any]]:
-    """The catalog's days as table rows (each column read by its Day field's name)."""
-    names = ", ".join(column.field for column in columns)
-    read = [_READERS.get(column.kind) for column in columns]
-    try:
-        for values in db.execute(f"SELECT {names} FROM days ORDER BY date"):
-            row = {
-                column.name: value if reader is None or value is None else reader(value)
-                for column, reader, value in zip(columns, read, values, strict=True)
-            }
-            if row["source"] is None and "sourceDamaged" in row:  # no capture: unknown
-                row["sourceDamaged"] = None
-            yield row
-    finally:
-        db.close()
 
 
 _READERS: dict[str, Callable[[Any], Any]] = {
@@ -93,26 +130,34 @@ class Summary:
     sources: Counter[str | None] = field(default_factory=Counter)
     hosts: Counter[str] = field(default_factory=Counter)  # "SOURCE from SCHEME://HOST"
 
-    def add(self, r: dict[str, Any]) -> None:
+    def add(self, day: dt.date, source: str | None, source_url: str | None) -> None:
         """Count one row, the next after those added (rows come oldest first)."""
-        day = r["date"]
         if self.last is None:
             self.first = day
         else:
             self.missing += _between(self.last, day)
         self.count += 1
         self.last = day
-        self.years.setdefault(day.year, Counter())[r["source"]] += 1
-        self.sources[r["source"]] += 1
-        if r["sourceUrl"]:
-            parts = urlsplit(r["sourceUrl"])
-            self.hosts[f"{r['source']} from {parts.scheme}://{parts.netloc}"] += 1
+        self.years.setdefault(day.year, Counter())[source] += 1
+        self.sources[source] += 1
+        if source_url:
+            parts = urlsplit(source_url)
+            self.hosts[f"{source} from {parts.scheme}://{parts.netloc}"] += 1
 
     def tally(self, table: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """The rows of `table`, each added as it passes."""
         for r in table:
-            self.add(r)
+            self.add(r["date"], r["source"], r["sourceUrl"])
             yield r
+
+    def tally_batches(
+        self, table: Iterable[dict[str, list[Any]]]
+    ) -> Iterator[dict[str, list[Any]]]:
+        """The batches of `table` (dataset.batches), each added as it passes."""
+        for batch in table:
+            for row in zip(batch["date"], batch["source"], batch["sourceUrl"], strict=True):
+                self.add(*row)
+            yield batch
 
 
 def _between(earlier: dt.date, later: dt.date) -> Iterator[dt.date]:

@@ -37,11 +37,13 @@ def run(args: argparse.Namespace) -> int:
     # The rows are the catalog's: each day file's full record (hi-res link, keywords, source,
     # checksum: what the file does not carry).
     summary = dataset.Summary()
-    table = dataset.rows(args.directory)
     try:
         # the rows are read, counted for the card and written one at a time: memory stays
         # that of a day (a batch of them for Parquet), whatever the archive's size
-        write(summary.tally(table), out)
+        if write is write_parquet:
+            write(summary.tally_batches(dataset.batches(args.directory, PARQUET_BATCH)), out)
+        else:
+            write(summary.tally(dataset.rows(args.directory)), out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
     directory = args.directory
@@ -89,9 +91,9 @@ def _csv_lines(rows: Rows) -> Iterator[bytes]:
 PARQUET_BATCH = 512
 
 
-def write_parquet(rows: Rows, out: Path) -> None:
+def write_parquet(batches: Iterable[dict[str, list[Any]]], out: Path) -> None:
     """A Parquet table with typed columns (date32, strings, lists, credits as structs),
-    written a row group of PARQUET_BATCH rows at a time."""
+    written a row group a batch (dataset.batches: a list of values a column)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -103,9 +105,8 @@ def write_parquet(rows: Rows, out: Path) -> None:
 
     def write(temporary: Path) -> None:
         with pq.ParquetWriter(temporary, schema) as writer:
-            iterator = iter(rows)
-            while batch := list(itertools.islice(iterator, PARQUET_BATCH)):
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            for batch in batches:
+                writer.write_table(pa.Table.from_pydict(batch, schema=schema))
 
     archive.replace_atomic(out, write)
 
