@@ -4,12 +4,13 @@ rename. A symlink in the file's place is replaced by the rename, never written t
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import glob
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 
@@ -48,37 +49,41 @@ def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
 def write_chunks_atomic(path: Path, chunks: Iterable[bytes], *, sync: bool = True) -> None:
     """write_atomic of the bytes `chunks` gives, written as they come: a large file (an
     export) never has to be whole in memory."""
-
-    def write(temporary: Path) -> None:
-        fd = os.open(temporary, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
-            if sync:
-                file.flush()
-                os.fsync(file.fileno())
-
-    replace_atomic(path, write)
+    with _beside(path) as (held, _), open(held, "wb", closefd=False) as file:
+        for chunk in chunks:
+            file.write(chunk)
+        if sync:
+            file.flush()
+            os.fsync(held)
 
 
 def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Have `write` fill a new temporary file beside `path`, then rename it over `path`.
+    """Have `write` fill a new temporary file beside `path`, then rename it over `path`."""
+    with _beside(path) as (_, temporary):
+        write(temporary)
 
-    The temporary is created with the usual mode (0666 less the umask, as any new file),
-    named `.NAME.RANDOM.tmp` so that a killed run's leftovers are recognised.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+_CREATE = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+@contextlib.contextmanager
+def _beside(path: Path) -> Iterator[tuple[int, Path]]:
+    """A new temporary file beside `path` (its descriptor, locked, and its path), renamed
+    over `path` when the block ends, removed if it raises. It is made with the usual mode
+    (0666 less the umask, as any new file) and named `.NAME.RANDOM.tmp`, so that a killed
+    run's leftovers are recognised; the folder is made if it is not there."""
     while True:
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
-            held = os.open(temporary, flags, 0o666)
+            held = os.open(temporary, _CREATE, 0o666)
             break
         except FileExistsError:
             continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)  # in use: remove_leftovers passes it over
-        write(temporary)
+        yield held, temporary
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
