@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -140,9 +141,8 @@ class Summary:
         self.last = day
         self.years.setdefault(day.year, Counter())[source] += 1
         self.sources[source] += 1
-        if source_url:
-            parts = urlsplit(source_url)
-            self.hosts[f"{source} from {parts.scheme}://{parts.netloc}"] += 1
+        if source_url:  # up to its third /: what urlsplit reads its scheme and host from
+            self.hosts[_origin(source, "/".join(source_url.split("/", 3)[:3]))] += 1
 
     def tally(self, table: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """The rows of `table`, each added as it passes."""
@@ -158,6 +158,14 @@ class Summary:
             for row in zip(batch["date"], batch["source"], batch["sourceUrl"], strict=True):
                 self.add(*row)
             yield batch
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(source: str | None, head: str) -> str:
+    """A source and the scheme://host of its addresses, as the card names them; a run's
+    addresses share a few heads, so that each is split once."""
+    parts = urlsplit(head)
+    return f"{source} from {parts.scheme}://{parts.netloc}"
 
 
 def _between(earlier: dt.date, later: dt.date) -> Iterator[dt.date]:

@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from apodscrape.__main__ import main
 from apodscrape.dataset import (
@@ -32,6 +36,7 @@ from apodscrape.table import COLUMNS, NAMES, arrow_schema
 from .archives import a_day, write_days
 from .conftest import ROOT
 from .test_export import read_jsonl
+from .test_markdown import _URL_PIECES
 
 CLASSIC_DAYS = [dt.date(2025, 3, 1) + dt.timedelta(n) for n in range(10)]
 GAP = dt.date(2025, 3, 5)  # not published: a gap of the archive
@@ -124,6 +129,25 @@ def test_the_cards_gaps_mark_apods_own(tmp_path: Path) -> None:
     assert "- 2020-06-09\n- 2020-06-10 (APOD published nothing)\n- 2020-06-11\n" in body
     assert "| 2020 | 2 | 0 | 0 | 2 |" in body  # no captures: no source
     assert "- 2 days without a raw capture" in body
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_URL_PIECES, max_size=12).map("".join), min_size=1, max_size=8))
+def test_the_summary_names_each_host_as_urlsplit_does(addresses: list[str]) -> None:
+    # it splits only what comes before an address's third /: the same scheme and host
+    def host(url: str) -> str | None:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        return f"classic from {parts.scheme}://{parts.netloc}"
+
+    # an address urlsplit refuses (a broken IPv6 host) is never in a catalog
+    assume(all(host(url) is not None for url in addresses if url))
+    summary = Summary()
+    for n, url in enumerate(addresses):
+        summary.add(dt.date(2025, 1, 1) + dt.timedelta(n), "classic", url)
+    assert summary.hosts == Counter(host(url) for url in addresses if url)
 
 
 def test_the_summary_of_rows_across_the_century(tmp_path: Path) -> None:
