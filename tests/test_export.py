@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from apodscrape import archive, dataset
+from apodscrape import archive, catalog, dataset
 from apodscrape.__main__ import main
 from apodscrape.table import NAMES as COLUMNS
 from apodscrape.table import csv_cell
@@ -201,6 +202,26 @@ def test_rows_are_read_as_they_are_written(
     assert main(["export", str(edges), str(tmp_path / f"apod{suffix}")]) == 0
     header = ["written"] if suffix == ".csv" else []
     assert events == [*header, *["read", "written"] * 3]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize(
+    ("column", "damage"), [("keywords", '["a"'), ("credits", '[{"role": null}], []')]
+)
+def test_a_damaged_catalog_value_is_one_error_and_no_export(
+    edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture, suffix: str, column, damage
+) -> None:
+    # not JSON, and two JSON texts in one value: read a batch at a time, neither shifts a
+    # column's values onto another day's row
+    db = sqlite3.connect(catalog.catalog_path(edges))
+    db.execute(f"UPDATE days SET {column} = ? WHERE date = '2025-01-05'", (damage,))
+    db.commit()
+    db.close()
+    out = tmp_path / f"apod{suffix}"
+    assert main(["export", str(edges), str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error == f"error: the catalog holds a value that is not JSON: {damage!r}\n"
+    assert not out.exists()
 
 
 def test_an_unreadable_day_leaves_no_export(
