@@ -782,6 +782,8 @@ def day_of_row(row: dict[str, Any]) -> Day:
 
 
 def _where_of_row(row: dict[str, Any]) -> Where | None:
+    from .warc import Where
+
     if row["warc_file"] is None:
         return None
     offset = -1 if row["warc_offset"] is None else row["warc_offset"]

@@ -320,6 +320,26 @@ def test_mend_finds_what_changed_behind_the_catalogs_back(catalogued: Path) -> N
     db.close()
 
 
+def test_mend_keeps_the_rows_capture_when_every_run_is_settled(catalogued: Path) -> None:
+    # a crawl's archive: every WARC file is a finished run's, so none is parsed again
+    db = catalog.open_catalog(catalogued)
+    (captures,) = warc.warc_files(archive.warc_dir(catalogued))
+    run = catalog.start_run(db, "crawl", {})
+    with catalog.transaction(db):
+        catalog.run_capture(db, run, captures.name)
+    catalog.end_run(db, run, 0, {})
+    (day, path), *_ = archive.archive_files(catalogued)
+    before = rows(db, f"SELECT * FROM days WHERE date = '{day}'")[0]
+    record = archive.read_day(day, path)
+    archive.write_atomic(path, archive.compose({**_front(record), "title": "Corrected"}, ""))
+    assert catalog.mend(db, catalogued, archive.warc_dir(catalogued)).put == [day]
+    after = rows(db, f"SELECT * FROM days WHERE date = '{day}'")[0]
+    assert after["title"] == "Corrected" and after["explanation"] == ""
+    for name in ("warc_file", "warc_offset", "fetched_at", "raw_sha256", "source"):
+        assert after[name] == before[name]
+    db.close()
+
+
 def _front(record: dict) -> dict:
     return {key: record[key] for key in archive.FIELDS}
 
