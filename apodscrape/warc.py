@@ -475,19 +475,21 @@ def parsed_days(paths: list[Path], jobs: int, found: Captured) -> Iterator[Day]:
                 last_naming[named] = index
             yield path, capture
 
-    # The pool takes every capture before it gives its first result (Executor.map collects
-    # its iterables at once), each as it is read: the workers parse while the rest are
-    # read, and all is noted before the first day is given.
-    tagged = noted(captured) if jobs > 1 else captured
-    if jobs <= 1:
-        last_unnamed = math.inf
+    if jobs > 1:
+        # The pool takes every capture before it gives its first result (Executor.map
+        # collects its iterables at once), each as it is read: the workers parse while the
+        # rest are read, and all is noted before the first day is given.
+        tagged: Iterable[tuple[Path, Capture]] = noted(captured)
+    else:
+        tagged, last_unnamed = captured, math.inf
     held: set[dt.date] = set()  # days a later capture may give again
     for index, (where, result) in enumerate(_days_of_all(tagged, jobs)):
         found.captures += 1
         if isinstance(result, str):
             found.passed_over.append(result)
             continue
-        for day in result:
+        # a day a list gives twice is given once, its last copy (as on one process)
+        for day in {day.date: day for day in result}.values():
             found.days[day.date] = day
             found.where[day.date] = where
             if index >= last_unnamed and index >= last_naming.get(day.date, index):

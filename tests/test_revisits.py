@@ -5,17 +5,18 @@ reader of the captures (rebuild, audit, export) follows it to the same bytes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from apodscrape import render, warc
+from apodscrape import archive, render, warc
 from apodscrape.__main__ import main
 from apodscrape.archive import warc_dir
-from apodscrape.days import day_in_name
-from apodscrape.parse.science import is_listing
+from apodscrape.days import SCIENCE_BASE, day_in_name
+from apodscrape.parse.science import is_listing, list_url
 from apodscrape.tools import audit
 from apodscrape.tools.convert import url_of
 
@@ -182,6 +183,26 @@ def test_corpus_captures_rebuild_their_days_byte_for_byte(corpus: Path, tmp_path
     # each day given once, from its newest capture (a rebuild writes it once)
     assert sorted(day.date for day in given) == sorted(expected)
     assert all(found.days[day.date] is day for day in given)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_day_a_list_gives_twice_is_rebuilt_once(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: int
+) -> None:
+    listed = json.loads((corpus / "science" / "apod-basic-list-150603-150604.json").read_bytes())
+    twice = [*listed, {**listed[0], "title": "Its last copy"}]
+    url = list_url(SCIENCE_BASE, dt.date(2015, 6, 3), dt.date(2015, 6, 4), 100, 1)
+    write_run(tmp_path / "warc", [(url, json.dumps(twice).encode())])
+    out = tmp_path / "out"
+    assert main(["rebuild", "--out", str(out), "--warc", str(tmp_path / "warc"),
+                 "--jobs", str(jobs)]) == 0  # fmt: skip
+    said = capsys.readouterr().err
+    assert "rebuilt 2 days from 1 captures: 2 written" in said and "2 days catalogued" in said
+    assert day_files(out) == ["ap150603.txt", "ap150604.txt"]
+    first = archive.day_path(out, dt.date.fromisoformat(listed[0]["date"]))
+    assert archive.read_day(dt.date.fromisoformat(listed[0]["date"]), first)["title"] == (
+        "Its last copy"
+    )
 
 
 def test_a_day_is_given_as_soon_as_no_later_capture_can_give_it(corpus: Path, tmp_path) -> None:
