@@ -284,6 +284,15 @@ def test_a_rebuild_that_cannot_write_a_file_leaves_the_catalog_as_it_was(
     db.close()
 
 
+def test_a_rebuild_stopped_by_any_error_ends_its_run(catalogued: Path) -> None:
+    (archive.warc_dir(catalogued) / "apod-zzz-run999999.warc.gz").mkdir()  # no file to read
+    assert main(["rebuild", "--out", str(catalogued), "--jobs", "1"]) == 1
+    db = catalog.open_readonly(catalogued)
+    (run,) = rows(db, "SELECT command, exit_status, ended_at FROM runs ORDER BY id DESC LIMIT 1")
+    assert run["command"] == "rebuild" and run["exit_status"] == 1 and run["ended_at"]
+    db.close()
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 

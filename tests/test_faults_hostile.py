@@ -407,6 +407,16 @@ def test_a_file_of_the_archive_that_is_a_symlink_is_replaced_not_written_through
     assert victim.read_text() == "not the archive's\n"
 
 
+def test_an_atomic_write_below_a_file_names_that_file(tmp_path: Path) -> None:
+    # what a tool then prints (`error: FOLDER: File exists`) names the file in the way,
+    # not the temporary it could not make
+    (tmp_path / "afile").write_text("a file\n")
+    with pytest.raises(OSError) as raised:
+        archive.write_atomic(tmp_path / "afile" / "apod.wacz", b"")
+    assert raised.value.filename == str(tmp_path / "afile")
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]
+
+
 def test_a_deleted_lock_file_lets_no_second_run_in(tmp_path: Path) -> None:
     holder = hold_archive(tmp_path, 30)
     try:

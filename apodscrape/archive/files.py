@@ -1,6 +1,7 @@
 """Files written atomically, for every part of the project that writes: a temporary
-beside the file (`.NAME.RANDOM.tmp`, made with O_EXCL and written with O_NOFOLLOW), then a
-rename. A symlink in the file's place is replaced by the rename, never written through."""
+beside the file (`.NAME.RANDOM.tmp`, made with O_EXCL and O_NOFOLLOW, written through the
+descriptor that made it), then a rename. A symlink in the file's place is replaced by the
+rename, never written through."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def _beside(path: Path) -> Iterator[tuple[int, Path]]:
             break
         except FileExistsError:
             continue
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # the folder, or the error naming it
             path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)  # in use: remove_leftovers passes it over

@@ -33,8 +33,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     warc_dir = Path(args.warc) if args.warc else archive.warc_dir(out)
-    captured = warc_dir.is_dir()
-    if not captured and (args.warc or not archive.archived_days(out)):
+    has_captures = warc_dir.is_dir()
+    if not has_captures and (args.warc or not archive.archived_days(out)):
         raise ApodError(f"no captures at {warc_dir}")
     given = {"out": str(out), "warc": str(warc_dir), "jobs": args.jobs}
     with contextlib.closing(archive.lock(out)):  # no crawl writes the archive meanwhile
@@ -47,9 +47,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             run = catalog.start_run(db, "rebuild", given)
             try:
-                status, counts = _rebuild(db, out, warc_dir, args.jobs, captured)
-            except ApodError:
-                catalog.end_run(db, run, 1, {})
+                status, counts = _rebuild(db, out, warc_dir, args.jobs, has_captures)
+            except BaseException:  # an error, an interrupt: the run ended, and not well
+                with contextlib.suppress(sqlite3.Error):
+                    catalog.end_run(db, run, 1, {})
                 raise
             catalog.end_run(db, run, status, counts)
         finally:
@@ -58,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rebuild(
-    db: sqlite3.Connection, out: Path, warc_dir: Path, jobs: int, captured: bool
+    db: sqlite3.Connection, out: Path, warc_dir: Path, jobs: int, has_captures: bool
 ) -> tuple[int, dict[str, int]]:
     """The day files from the captures (each day from its newest), and the catalog true of
     them; the exit status and the counts."""
-    if not captured:  # day files without captures: their catalog, from them alone
+    if not has_captures:  # day files without captures: their catalog, from them alone
         built = catalog.build(db, out)
         _not_catalogued(built)
         print(
@@ -78,12 +79,12 @@ def _rebuild(
         for day in parsed_days(warc_files(warc_dir), jobs, found):
             try:
                 stored = archive.store(out, day, sync=False)
+                builder.put(day, stored.data, found.where[day.date])
             except OSError as error:
                 raise ApodError(
                     f"cannot write {archive.day_path(out, day.date)}: {error.strerror}"
                 ) from None
             written += stored.outcome == archive.WRITTEN
-            builder.put(day, stored.data, found.where[day.date])
         os.sync()  # one flush for the whole rebuild, before the catalog says what is there
     built = builder.built
     for reason in found.passed_over:
