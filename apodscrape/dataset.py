@@ -54,7 +54,7 @@ def batches(
 ) -> Iterator[dict[str, list[Any]]]:
     """The rows of `rows`, `size` at a time, a list of values a column (what a columnar
     format takes: Parquet); ApodError now as for `rows`."""
-    found = _read(directory, names)
+    found = _read(directory, names, json_checked=True)
     if found is None:
         return iter([])
     cursor, columns, readers = found
@@ -62,17 +62,22 @@ def batches(
     def table() -> Iterator[dict[str, list[Any]]]:
         with contextlib.closing(cursor.connection):
             while chunk := cursor.fetchmany(size):
-                by_column = zip(columns, readers, zip(*chunk, strict=True), strict=True)
-                yield {column.name: _read_all(values, read) for column, read, values in by_column}
+                *by_column, checked = zip(*chunk, strict=True)
+                whole = all(checked)
+                yield {
+                    column.name: _read_all(values, read, whole)
+                    for column, read, values in zip(columns, readers, by_column, strict=True)
+                }
 
     return table()
 
 
 def _read(
-    directory: str | os.PathLike[str], names: Iterable[str] | None
+    directory: str | os.PathLike[str], names: Iterable[str] | None, json_checked: bool = False
 ) -> tuple[sqlite3.Cursor, list[Column], list[Callable[[Any], Any] | None]] | None:
     """The catalog's days, oldest first, as a cursor of the columns' values (each column
-    read by its Day field's name, as its reader takes it); None: no day, no catalog."""
+    read by its Day field's name, as its reader takes it), and with `json_checked` last
+    whether each of the row's JSON values is one JSON text; None: no day, no catalog."""
     if not catalog.catalog_path(directory).exists() and not archive.archive_files(directory):
         return None  # no day, no catalog: an empty table (ApodError if no directory)
     db = catalog.open_readonly(directory)
@@ -88,23 +93,33 @@ def _read(
             )
         wanted = set(names) | {"source"} if names is not None else None
         columns = [c for c in COLUMNS if wanted is None or c.name in wanted]
-        cursor = db.execute(f"SELECT {', '.join(map(_selected, columns))} FROM days ORDER BY date")
+        selected = [*map(_selected, columns), *([_whole_json(columns)] if json_checked else [])]
+        cursor = db.execute(f"SELECT {', '.join(selected)} FROM days ORDER BY date")
     except BaseException:
         db.close()
         raise
     return cursor, columns, [_READERS.get(column.kind) for column in columns]
 
 
-def _read_all(values: tuple[Any, ...], read: Callable[[Any], Any] | None) -> list[Any]:
-    if read is _json:  # one JSON array a batch: json.loads costs mostly by the call
-        try:
-            found = json.loads(f"[{','.join('null' if v is None else v for v in values)}]")
-        except ValueError:
-            found = None
-        if isinstance(found, list) and len(found) == len(values):
-            return found
-        # a value that is not one JSON text: read one at a time, which names it
+def _read_all(
+    values: tuple[Any, ...], read: Callable[[Any], Any] | None, whole: bool = False
+) -> list[Any]:
+    """A column of values as `read` takes them; `whole`: every JSON value is one JSON text
+    (SQLite's json_valid), so that a batch's are read as one array: json.loads costs mostly
+    by the call. Otherwise one at a time, which names a value that is not."""
+    if read is _json and whole:
+        return json.loads(f"[{','.join('null' if v is None else v for v in values)}]")
     return list(values) if read is None else [None if v is None else read(v) for v in values]
+
+
+def _whole_json(columns: list[Column]) -> str:
+    """SQL: whether each JSON value of the row is text holding one JSON text (or null)."""
+    checks = [
+        f"({c.field} IS NULL OR (typeof({c.field}) = 'text' AND json_valid({c.field})))"
+        for c in columns
+        if _READERS.get(c.kind) is _json
+    ]
+    return " AND ".join(checks) or "1"
 
 
 def _json(text: str) -> Any:

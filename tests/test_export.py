@@ -206,21 +206,27 @@ def test_rows_are_read_as_they_are_written(
 
 @pytest.mark.parametrize("suffix", FORMATS)
 @pytest.mark.parametrize(
-    ("column", "damage"), [("keywords", '["a"'), ("credits", '[{"role": null}], []')]
+    ("column", "damages"),
+    [
+        ("keywords", {"2025-01-05": '["a"'}),  # not JSON
+        ("credits", {"2025-01-05": '[{"role": null}], []'}),  # two JSON texts
+        ("keywords", {"2025-01-04": '["a"], ["b"', "2025-01-05": '"c"]'}),  # that balance
+    ],
 )
 def test_a_damaged_catalog_value_is_one_error_and_no_export(
-    edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture, suffix: str, column, damage
+    edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture, suffix: str, column, damages
 ) -> None:
-    # not JSON, and two JSON texts in one value: read a batch at a time, neither shifts a
-    # column's values onto another day's row
+    # read a batch at a time, no value is shifted onto another day's row
     db = sqlite3.connect(catalog.catalog_path(edges))
-    db.execute(f"UPDATE days SET {column} = ? WHERE date = '2025-01-05'", (damage,))
+    for date, damage in damages.items():
+        db.execute(f"UPDATE days SET {column} = ? WHERE date = ?", (damage, date))
     db.commit()
     db.close()
     out = tmp_path / f"apod{suffix}"
     assert main(["export", str(edges), str(out)]) == 1
+    first = damages[min(damages)]
     error = capsys.readouterr().err
-    assert error == f"error: the catalog holds a value that is not JSON: {damage!r}\n"
+    assert error == f"error: the catalog holds a value that is not JSON: {first!r}\n"
     assert not out.exists()
 
 
