@@ -440,8 +440,9 @@ def building(
 ) -> Iterator[Builder]:
     """`build`, with the rows of files written meanwhile put as they are written
     (Builder.put: `rebuild`, while the rest of the captures are parsed); the other files
-    are read at the end, when `captured` is complete. One transaction: rolled back if the
-    block raises, so the catalog never says what the files do not."""
+    are read at the end, when `captured` is complete. One transaction, rolled back if the
+    block raises: the catalog then says what it said before, and a file rewritten
+    meanwhile is one a reader's stat finds changed (`stale`) and the next run mends."""
     builder = Builder(db, Path(directory))
     with transaction(db):
         yield builder

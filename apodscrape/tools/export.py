@@ -40,10 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the rows are read, counted for the card and written one at a time: memory stays
         # that of a day (a batch of them for Parquet), whatever the archive's size
-        if write is write_parquet:
-            write(summary.tally_batches(dataset.batches(args.directory, PARQUET_BATCH)), out)
-        else:
-            write(summary.tally(dataset.rows(args.directory)), out)
+        write(args.directory, summary, out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
     directory = args.directory
@@ -61,22 +58,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-Rows = Iterable[dict[str, Any]]
-
-
-def write_jsonl(rows: Rows, out: Path) -> None:
-    """One JSON object a line, keys in column order, the date as YYYY-MM-DD."""
+def write_jsonl(directory: str, summary: dataset.Summary, out: Path) -> None:
+    """The archive's rows (each counted in `summary`) as one JSON object a line, keys in
+    column order, the date as YYYY-MM-DD."""
+    rows = summary.tally(dataset.rows(directory))
     lines = (json.dumps({**r, "date": r["date"].isoformat()}, ensure_ascii=False) for r in rows)
     archive.write_chunks_atomic(out, (f"{line}\n".encode() for line in lines))
 
 
-def write_csv(rows: Rows, out: Path) -> None:
-    """A header row of the column names, then a row a day: lists of strings one per line
-    in their cell, credits as JSON, None as an empty cell."""
-    archive.write_chunks_atomic(out, _csv_lines(rows))
+def write_csv(directory: str, summary: dataset.Summary, out: Path) -> None:
+    """The archive's rows (each counted in `summary`) as CSV: a header row of the column
+    names, then a row a day: lists of strings one per line in their cell, credits as JSON,
+    None as an empty cell."""
+    archive.write_chunks_atomic(out, _csv_lines(summary.tally(dataset.rows(directory))))
 
 
-def _csv_lines(rows: Rows) -> Iterator[bytes]:
+def _csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     text = io.StringIO()
     writer = csv.writer(text)  # the csv module's dialect: \r\n between rows, quotes where needed
     for cells in itertools.chain([NAMES], ((csv_cell(v) for v in r.values()) for r in rows)):
@@ -91,9 +88,10 @@ def _csv_lines(rows: Rows) -> Iterator[bytes]:
 PARQUET_BATCH = 512
 
 
-def write_parquet(batches: Iterable[dict[str, list[Any]]], out: Path) -> None:
-    """A Parquet table with typed columns (date32, strings, lists, credits as structs),
-    written a row group a batch (dataset.batches: a list of values a column)."""
+def write_parquet(directory: str, summary: dataset.Summary, out: Path) -> None:
+    """The archive's rows (each counted in `summary`) as a Parquet table with typed
+    columns (date32, strings, lists, credits as structs), a row group a batch of
+    PARQUET_BATCH rows read by columns (dataset.batches)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -102,6 +100,7 @@ def write_parquet(batches: Iterable[dict[str, list[Any]]], out: Path) -> None:
             "writing .parquet needs pyarrow: pip install 'apodscrape[parquet]'"
         ) from None
     schema = arrow_schema()
+    batches = summary.tally_batches(dataset.batches(directory, PARQUET_BATCH))
 
     def write(temporary: Path) -> None:
         with pq.ParquetWriter(temporary, schema) as writer:
