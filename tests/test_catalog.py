@@ -293,6 +293,19 @@ def test_a_rebuild_stopped_by_any_error_ends_its_run(catalogued: Path) -> None:
     db.close()
 
 
+def test_a_rebuild_whose_catalog_cannot_be_written_is_one_line(
+    catalogued: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(db, rows) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(catalog, "put_days", full)
+    assert main(["rebuild", "--out", str(catalogued), "--jobs", "1"]) == 1
+    path = catalog.catalog_path(catalogued)
+    said = capsys.readouterr().err.splitlines()
+    assert said == [f"error: {path}: cannot be written: database or disk is full"]
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 
