@@ -172,7 +172,7 @@ def open_catalog(directory: str | os.PathLike[str]) -> sqlite3.Connection:
     except sqlite3.Error as error:
         if not existed:  # a read-only archive: nothing to build again
             raise CatalogError(f"{path} cannot be created ({error})") from None
-        raise _unusable(directory, f"cannot be opened ({error})") from None
+        raise unusable(directory, f"cannot be opened ({error})") from None
     try:
         if _check(db, directory):
             _create(db)
@@ -217,11 +217,11 @@ def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise _unusable(directory, f"cannot be opened ({error})") from None
+        raise unusable(directory, f"cannot be opened ({error})") from None
     try:
         db.execute("PRAGMA busy_timeout = 5000")
         if _check(db, directory, thorough=False):
-            raise _unusable(directory, "is empty")
+            raise unusable(directory, "is empty")
     except BaseException:
         db.close()
         raise
@@ -230,10 +230,12 @@ def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
 
 def _refuse_symlink(path: Path, directory: str | os.PathLike[str]) -> None:
     if path.is_symlink():
-        raise _unusable(directory, "is a symbolic link (apodscrape never writes through one)")
+        raise unusable(directory, "is a symbolic link (apodscrape never writes through one)")
 
 
-def _unusable(directory: str | os.PathLike[str], why: str) -> CatalogError:
+def unusable(directory: str | os.PathLike[str], why: str) -> CatalogError:
+    """The error of a catalog that cannot be used, `why`, naming the command that makes it
+    again."""
     path = catalog_path(directory)
     return CatalogError(f"{path} {why}; build it again: {REBUILD.format(directory=directory)}")
 
@@ -252,9 +254,9 @@ def _check(
         if application == 0 and version == 0 and objects == 0:
             return True
         if application != APPLICATION_ID:
-            raise _unusable(directory, "is not an apodscrape catalog (another SQLite database)")
+            raise unusable(directory, "is not an apodscrape catalog (another SQLite database)")
         if version > SCHEMA_VERSION:
-            raise _unusable(directory, f"is of a newer apodscrape (schema {version})")
+            raise unusable(directory, f"is of a newer apodscrape (schema {version})")
         if not thorough:
             tables = "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0"
             for (table,) in db.execute(tables).fetchall():
@@ -262,9 +264,9 @@ def _check(
             return False
         found = db.execute("PRAGMA quick_check").fetchall()
         if found != [("ok",)]:
-            raise _unusable(directory, f"is damaged ({found[0][0]})")
+            raise unusable(directory, f"is damaged ({found[0][0]})")
     except sqlite3.DatabaseError as error:
-        raise _unusable(directory, f"is damaged or not a database ({error})") from None
+        raise unusable(directory, f"is damaged or not a database ({error})") from None
     return False
 
 

@@ -39,7 +39,7 @@ def rows(
     keys = [column.name for column in columns]
 
     def table() -> Iterator[dict[str, Any]]:
-        with contextlib.closing(cursor.connection):
+        with contextlib.closing(cursor.connection), _damage_said(directory):
             for values in cursor:
                 yield {
                     key: value if reader is None or value is None else reader(value)
@@ -60,7 +60,7 @@ def batches(
     cursor, columns, readers = found
 
     def table() -> Iterator[dict[str, list[Any]]]:
-        with contextlib.closing(cursor.connection):
+        with contextlib.closing(cursor.connection), _damage_said(directory):
             while chunk := cursor.fetchmany(size):
                 *by_column, checked = zip(*chunk, strict=True)
                 whole = all(checked)
@@ -82,23 +82,35 @@ def _read(
         return None  # no day, no catalog: an empty table (ApodError if no directory)
     db = catalog.open_readonly(directory)
     try:
-        changed, gone = catalog.stale(db, directory)
-        if changed or gone:
-            for day, path in changed:
-                archive.read_day(day, path)  # a file that does not read: its own error
-            raise ApodError(
-                f"the catalog of {directory} is not true of {len(changed) + len(gone)} day "
-                f"files ({', '.join(_named(changed, gone))}): a crawl mends it, or "
-                + catalog.REBUILD.format(directory=directory)
-            )
-        wanted = set(names) | {"source"} if names is not None else None
-        columns = [c for c in COLUMNS if wanted is None or c.name in wanted]
-        selected = [*map(_selected, columns), *([_whole_json(columns)] if json_checked else [])]
-        cursor = db.execute(f"SELECT {', '.join(selected)} FROM days ORDER BY date")
+        with _damage_said(directory):
+            changed, gone = catalog.stale(db, directory)
+            if changed or gone:
+                for day, path in changed:
+                    archive.read_day(day, path)  # a file that does not read: its own error
+                raise ApodError(
+                    f"the catalog of {directory} is not true of {len(changed) + len(gone)} "
+                    f"day files ({', '.join(_named(changed, gone))}): a crawl mends it, or "
+                    + catalog.REBUILD.format(directory=directory)
+                )
+            wanted = set(names) | {"source"} if names is not None else None
+            columns = [c for c in COLUMNS if wanted is None or c.name in wanted]
+            json_check = [_whole_json(columns)] if json_checked else []
+            selected = ", ".join([*map(_selected, columns), *json_check])
+            cursor = db.execute(f"SELECT {selected} FROM days ORDER BY date")
     except BaseException:
         db.close()
         raise
     return cursor, columns, [_READERS.get(column.kind) for column in columns]
+
+
+@contextlib.contextmanager
+def _damage_said(directory: str | os.PathLike[str]) -> Iterator[None]:
+    """A catalog damaged past what a reader's open checks (each table's first row) is one
+    error naming the command that makes it again, not sqlite3's traceback."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise catalog.unusable(directory, f"is damaged ({error})") from None
 
 
 def _read_all(

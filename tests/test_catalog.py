@@ -306,6 +306,32 @@ def test_a_rebuild_whose_catalog_cannot_be_written_is_one_line(
     assert said == [f"error: {path}: cannot be written: database or disk is full"]
 
 
+@pytest.mark.parametrize("tool", ["export", "stats", "check"])
+def test_a_catalog_damaged_past_its_first_rows_is_one_line_naming_rebuild(
+    catalogued: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tool: str
+) -> None:
+    # a reader's open reads each table's first row: the damage is met later, in a query
+    path = catalog.catalog_path(catalogued)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    query = "SELECT max(pageno) FROM dbstat WHERE name = 'days' AND pagetype = 'leaf'"
+    (page,) = db.execute(query).fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    with path.open("r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(b"\xff" * size)
+    asked = [str(catalogued), *([str(tmp_path / "apod.parquet")] if tool == "export" else [])]
+    assert main([tool, *asked]) == 1
+    said = capsys.readouterr()
+    line = f"{path} is damaged (database disk image is malformed); build it again: "
+    line += f"python -m apodscrape rebuild --out {catalogued}"
+    if tool == "check":
+        assert f"{path}: {line.removeprefix(f'{path} ')}\n" in said.out
+    else:
+        assert said.err == f"error: {line}\n"
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 

@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sqlite3
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,9 @@ def catalog_problems(directory: str, broken: set[Path]) -> list[tuple[Path, str]
         return [(path, str(error).removeprefix(f"{path} "))]
     try:
         return list(catalog.disagreements(db, directory, broken))
+    except sqlite3.DatabaseError as error:  # damaged past the rows an open reads
+        damaged = catalog.unusable(directory, f"is damaged ({error})")
+        return [(path, str(damaged).removeprefix(f"{path} "))]
     finally:
         db.close()
 
@@ -108,6 +112,8 @@ def damaged_at_source(directory: str) -> set[dt.date]:
     try:
         query = "SELECT date FROM days WHERE source_damaged"
         return {dt.date.fromisoformat(date) for (date,) in db.execute(query)}
+    except sqlite3.DatabaseError:
+        return set()  # catalog_problems says it is damaged
     finally:
         db.close()
 
