@@ -106,9 +106,12 @@ def _read(
 @contextlib.contextmanager
 def _damage_said(directory: str | os.PathLike[str]) -> Iterator[None]:
     """A catalog damaged past what a reader's open checks (each table's first row) is one
-    error naming the command that makes it again, not sqlite3's traceback."""
+    error naming the command that makes it again, not sqlite3's traceback; one that cannot
+    be read now (a disk I/O error, a lock held too long) is one error too."""
     try:
         yield
+    except sqlite3.OperationalError as error:
+        raise ApodError(f"{catalog.catalog_path(directory)} cannot be read ({error})") from None
     except sqlite3.DatabaseError as error:
         raise catalog.unusable(directory, f"is damaged ({error})") from None
 

@@ -332,6 +332,19 @@ def test_a_catalog_damaged_past_its_first_rows_is_one_line_naming_rebuild(
         assert said.err == f"error: {line}\n"
 
 
+def test_a_catalog_that_cannot_be_read_now_is_one_line(
+    catalogued: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # not damage: no advice to build it again
+    def failing(db, directory) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(catalog, "stale", failing)
+    assert main(["stats", str(catalogued)]) == 1
+    path = catalog.catalog_path(catalogued)
+    assert capsys.readouterr().err == f"error: {path} cannot be read (disk I/O error)\n"
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 

@@ -95,6 +95,8 @@ def catalog_problems(directory: str, broken: set[Path]) -> list[tuple[Path, str]
         return [(path, str(error).removeprefix(f"{path} "))]
     try:
         return list(catalog.disagreements(db, directory, broken))
+    except sqlite3.OperationalError as error:  # a disk I/O error, a lock held too long
+        return [(path, f"cannot be read ({error})")]
     except sqlite3.DatabaseError as error:  # damaged past the rows an open reads
         damaged = catalog.unusable(directory, f"is damaged ({error})")
         return [(path, str(damaged).removeprefix(f"{path} "))]
@@ -113,7 +115,7 @@ def damaged_at_source(directory: str) -> set[dt.date]:
         query = "SELECT date FROM days WHERE source_damaged"
         return {dt.date.fromisoformat(date) for (date,) in db.execute(query)}
     except sqlite3.DatabaseError:
-        return set()  # catalog_problems says it is damaged
+        return set()  # catalog_problems says what is wrong with it
     finally:
         db.close()
 
