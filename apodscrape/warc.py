@@ -15,7 +15,6 @@ import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +26,7 @@ from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.warcwriter import WARCWriter
 
+from . import workers
 from .archive import RUN_STAMP, write_atomic
 from .days import day_in_name
 from .errors import ApodError
@@ -554,7 +554,7 @@ def _days_of_all(
     if jobs <= 1:
         yield from map(_tagged_days_of, found)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers.pool(jobs) as pool:
         try:
             yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
         finally:  # a reader that stops early (an error) does not wait for the rest

@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import fcntl
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -242,6 +243,56 @@ def forty_captures(site: SiteSim, tmp_path: Path) -> tuple[Path, list[dt.date]]:
     writer.close()
     assert writer.path is not None
     return writer.path, days
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
+    site: SiteSim, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # its parsing processes were forked with the archive's lock (a flock of the folder)
+    writer = CaptureWriter(tmp_path / "warc")
+    for n in range(1500):
+        day = DAY - dt.timedelta(days=n)
+        site.publish(day)
+        url = f"https://apod.nasa.gov/apod/ap{day:%y%m%d}.html"
+        writer.write(url, 200, [("Content-Type", "text/html")], site.classic_page(day).body)
+    writer.close()
+    out = tmp_path / "out"
+    command = ["rebuild", "--out", str(out), "--warc", str(tmp_path / "warc"), "--jobs", "2"]
+    rebuild = subprocess.Popen([sys.executable, "-m", "apodscrape", *command], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(workers := _children(rebuild.pid)) < 2 and rebuild.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    rebuild.send_signal(stop)
+    rebuild.wait(timeout=30)
+    assert len(workers) == 2  # it was still parsing
+    deadline = time.monotonic() + 10
+    while any(_alive(worker) for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [worker for worker in workers if _alive(worker)]
+    for worker in left:  # not to leave them to the rest of the suite
+        os.kill(worker, signal.SIGKILL)
+    assert not left
+    archive.lock(out).close()  # free: the next run is not refused
+    assert _tool(*command).returncode == 0  # and it rebuilds everything
 
 
 def _printable(text: str) -> bool:

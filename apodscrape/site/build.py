@@ -12,13 +12,12 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .. import ApodError, catalog, dataset, load
+from .. import ApodError, catalog, dataset, load, workers
 from ..archive import write_atomic, write_if_changed
 from ..days import day_in_name, stem
 from ..record import IMAGE
@@ -211,7 +210,7 @@ def _render(batch: list[DayPage], pages: Pages, out: Path, jobs: int) -> list[Fo
         return _render_with(pages, out, batch)
     size = max(1, len(batch) // (jobs * 4))
     parts = [batch[i : i + size] for i in range(0, len(batch), size)]
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pages.days, out)) as pool:
+    with workers.pool(jobs, _start_worker, (pages.days, out)) as pool:
         return [found for part in pool.map(_render_batch, parts) for found in part]
 
 

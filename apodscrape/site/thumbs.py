@@ -14,13 +14,13 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .. import workers
 from ..archive import write_atomic
 from ..media import media_type
 from ..record import IMAGE
@@ -97,7 +97,7 @@ def _make_all(sources: list[Source], directory: Path, jobs: int) -> list[str]:
     if jobs <= 1 or len(sources) < _PARALLEL_FROM:
         results = [_make(source, directory) for source in sources]
     else:
-        with ProcessPoolExecutor(jobs) as pool:
+        with workers.pool(jobs) as pool:
             chunk = max(1, len(sources) // (jobs * 8))
             results = list(pool.map(_make, sources, [directory] * len(sources), chunksize=chunk))
     return [stem for stem in results if stem is not None]

@@ -7,10 +7,9 @@ import os
 import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import warc
+from .. import warc, workers
 from ..audit import Audit, audit_page
 from ..days import CANONICAL_BASE, day_in_name
 from ..errors import ApodError
@@ -83,7 +82,7 @@ def audit_all(found: Iterator[tuple[str, bytes]], jobs: int) -> Iterator[Audit]:
         for url, body in found:
             yield audit_page(body, url)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with workers.pool(jobs) as pool:
         yield from pool.map(_audit, found, chunksize=_CHUNK)
 
 
