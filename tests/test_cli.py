@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from apodscrape.__main__ import main
+
 from .conftest import ROOT
 
 URL = "https://apod.nasa.gov/apod/ap250105.html"
@@ -74,3 +76,17 @@ def test_a_reader_that_stops_early_is_no_traceback(spec: Path) -> None:
         stderr = run.stderr.read()
     assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr
     assert run.returncode == 1
+
+
+@pytest.mark.parametrize("tool", ["rebuild", "site", "audit"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "100000", "two"])
+def test_a_number_of_processes_out_of_reach_is_a_usage_error(
+    tool: str, jobs: str, tmp_path: Path
+) -> None:
+    # 100000 forked processes in the thousands before a day was written
+    given = {"rebuild": ["--out", str(tmp_path)], "site": [str(tmp_path), str(tmp_path / "www")],
+             "audit": [str(tmp_path)]}[tool]  # fmt: skip
+    with pytest.raises(SystemExit) as exited:
+        main([tool, *given, "--jobs", jobs])
+    assert exited.value.code == 2
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,7 @@ from .. import warc, workers
 from ..audit import Audit, audit_page
 from ..days import CANONICAL_BASE, day_in_name
 from ..errors import ApodError
+from . import job_count
 
 RULES = ("title", "furniture", "decoding", "markup", "credit", "explanation")
 _TARS = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")
@@ -28,7 +29,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "or folders of WARC captures (*.warc.gz)",
     )
     parser.add_argument("--list", action="store_true", help="one line per failed or flagged page")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument(
+        "--jobs", type=job_count, default=os.cpu_count() or 1, help="worker processes"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

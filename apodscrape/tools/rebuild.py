@@ -20,13 +20,17 @@ from pathlib import Path
 from .. import archive, catalog
 from ..errors import ApodError
 from ..warc import Captured, parsed_days, warc_files
+from . import job_count
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="output", help="the archive to write (default: output)")
     parser.add_argument("--warc", help="where the .warc.gz captures are (default: OUT/warc)")
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parsing processes (default: cores)"
+        "--jobs",
+        type=job_count,
+        default=os.cpu_count() or 1,
+        help="parsing processes, 1 to the cores (default: the cores)",
     )
 
 

@@ -6,13 +6,17 @@ import argparse
 from pathlib import Path
 
 from .. import archive
+from . import job_count
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", help="an archive directory (apYYMMDD.txt files)")
     parser.add_argument("out", help="the site's directory (created; updated when it exists)")
     parser.add_argument(
-        "--jobs", type=int, default=None, help="processes rendering pages (default: every core)"
+        "--jobs",
+        type=job_count,
+        default=None,
+        help="processes rendering pages, 1 to the cores (default: every core)",
     )
     parser.add_argument(
         "--full", action="store_true", help="render every page again, whatever changed"
