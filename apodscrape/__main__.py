@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except ApodError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: what was written stays whole (atomic writes)
+        print("error: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `... | head` stopped reading: no traceback (Python's recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

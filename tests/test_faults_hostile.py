@@ -261,7 +261,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
     site: SiteSim, tmp_path: Path, stop: signal.Signals
 ) -> None:
@@ -275,15 +275,24 @@ def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
     writer.close()
     out = tmp_path / "out"
     command = ["rebuild", "--out", str(out), "--warc", str(tmp_path / "warc"), "--jobs", "2"]
-    rebuild = subprocess.Popen([sys.executable, "-m", "apodscrape", *command], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    rebuild = subprocess.Popen(
+        [sys.executable, "-m", "apodscrape", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    while len(workers := _children(rebuild.pid)) < 2 and rebuild.poll() is None:
+    while (
+        len(workers := _children(rebuild.pid)) < 2 or not day_files(out)  # part way
+    ) and rebuild.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.01)
     rebuild.send_signal(stop)
-    rebuild.wait(timeout=30)
+    _, said = rebuild.communicate(timeout=30)
     assert len(workers) == 2  # it was still parsing
+    if stop == signal.SIGINT:  # Ctrl-C: one line, no traceback
+        assert (rebuild.returncode, said) == (130, "error: interrupted\n")
     deadline = time.monotonic() + 10
     while any(_alive(worker) for worker in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
