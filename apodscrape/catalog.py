@@ -688,7 +688,11 @@ def stale(
                     changed.append((day, Path(entry.path)))
     except OSError as error:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
-    return sorted(changed), sorted(dt.date.fromisoformat(date) for date in known)
+    gone = [_date_of_row(date) for date in known]
+    if None in gone:  # a row's date that is no date
+        bad = next(date for date in known if _date_of_row(date) is None)
+        raise unusable(directory, f"is damaged (a row whose date is no date: {bad!r})")
+    return sorted(changed), sorted(day for day in gone if day is not None)
 
 
 def mend(
@@ -914,19 +918,37 @@ def disagreements(
         if hashlib.sha256(data).hexdigest() != sha256:
             yield path, "is not the file its catalog row was made from (SHA-256 differs)"
         title, canonical_url, image_url, credit, explanation = fields
+        try:
+            credit = json.loads(credit)
+        except (TypeError, ValueError):  # a row edited by hand
+            credit = None
         held = {
             "title": title,
             "canonicalUrl": canonical_url,
             "imageUrl": image_url,
-            "credit": json.loads(credit),
+            "credit": credit,
             "explanation": explanation,
         }
         for key, value in held.items():
             if record[key] != value:
                 yield path, f"{key} differs from its row in the catalog"
     for date in rows:
-        name = archive.day_path(directory, dt.date.fromisoformat(date))
-        yield catalog_path(directory), f"has a row for {date}, whose file {name.name} is not there"
+        day = _date_of_row(date)
+        if day is None:
+            yield catalog_path(directory), f"has a row whose date is no date ({date!r})"
+        else:
+            name = archive.day_path(directory, day).name
+            yield catalog_path(directory), f"has a row for {date}, whose file {name} is not there"
+
+
+def _date_of_row(date: object) -> dt.date | None:
+    """The day of a row's date; None for one that is none (a row edited by hand)."""
+    if not isinstance(date, str):
+        return None
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        return None
 
 
 # --- a run, recorded as it goes --------------------------------------------------------------

@@ -345,6 +345,31 @@ def test_a_catalog_that_cannot_be_read_now_is_one_line(
     assert capsys.readouterr().err == f"error: {path} cannot be read (disk I/O error)\n"
 
 
+@pytest.mark.parametrize("date", ["2025-13-01", None])
+@pytest.mark.parametrize("tool", ["export", "stats", "check"])
+def test_a_row_whose_date_is_no_date_is_named(
+    catalogued: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tool: str, date
+) -> None:
+    db = sqlite3.connect(catalog.catalog_path(catalogued))
+    first, second = [day for (day,) in db.execute("SELECT date FROM days ORDER BY date")][:2]
+    db.execute("UPDATE days SET date = ? WHERE date = ?", (date, first))
+    db.execute("UPDATE days SET credit = '[' WHERE date = ?", (second,))  # not JSON
+    db.commit()
+    db.close()
+    asked = [str(catalogued), *([str(tmp_path / "apod.parquet")] if tool == "export" else [])]
+    assert main([tool, *asked]) == 1
+    said = capsys.readouterr()
+    if tool == "check":  # the row, and the file that has none
+        assert f"has a row whose date is no date ({date!r})" in said.out
+        assert "has no row in the catalog" in said.out
+        assert "credit differs from its row in the catalog" in said.out
+    else:
+        assert said.err == (
+            f"error: {catalog.catalog_path(catalogued)} is damaged (a row whose date is no "
+            f"date: {date!r}); build it again: python -m apodscrape rebuild --out {catalogued}\n"
+        )
+
+
 # --- mend: the catalog made true of the files again -----------------------------------------
 
 
