@@ -215,7 +215,18 @@ def open_readonly(directory: str | os.PathLike[str]) -> sqlite3.Connection:
             + REBUILD.format(directory=directory)
         )
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return _opened(path, directory, "mode=ro")
+    except CatalogError:
+        if os.access(path.parent, os.W_OK):
+            raise
+        # A folder this process cannot write (a read-only disk): a WAL reader cannot make
+        # the shared-memory file beside the catalog; nothing can change the catalog either.
+        return _opened(path, directory, "mode=ro&immutable=1")
+
+
+def _opened(path: Path, directory: str | os.PathLike[str], options: str) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
     except sqlite3.Error as error:
         raise unusable(directory, f"cannot be opened ({error})") from None
     try:

@@ -670,6 +670,27 @@ def test_a_read_only_archive_is_read_and_refused_in_lines(
     assert said in run.stderr
 
 
+def test_a_catalogued_archive_on_a_read_only_disk_is_read(
+    site: SiteSim, small_disk: Path, tmp_path: Path
+) -> None:
+    # a WAL reader makes a shared-memory file beside the catalog: here it cannot
+    site.publish(DAY)
+    archive.store(
+        small_disk, parse_page(site.classic_page(DAY).body, f"https://apod.nasa.gov{PAGE}")
+    )
+    catalogue(small_disk)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    assert not (small_disk / "catalog.sqlite-shm").exists()
+    stats = _tool("stats", str(small_disk))
+    assert (stats.returncode, stats.stderr) == (0, ""), stats.stderr
+    check = _tool("check", str(small_disk))
+    assert (check.returncode, check.stdout.splitlines()[-1]) == (0, "1 file, 0 problems")
+    export = _tool("export", str(small_disk), str(tmp_path / "apod.jsonl"))
+    assert export.returncode == 0, export.stderr
+    (row,) = [json.loads(line) for line in (tmp_path / "apod.jsonl").read_text().splitlines()]
+    assert row["date"] == DAY.isoformat()
+
+
 @pytest.mark.slow
 def test_a_connection_dropped_once_and_retried_is_silent(site: SiteSim, tmp_path: Path) -> None:
     site.publish(DAY)
