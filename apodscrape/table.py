@@ -151,6 +151,8 @@ def csv_cell(value: Any) -> Any:
     leading apostrophe, so that it shows as the text it is (OWASP's advice)."""
     if value is None:
         return ""
+    if isinstance(value, bytes):  # a catalog value of the wrong kind: no cell holds it
+        raise TypeError(f"bytes {value[:40]!r} where the catalog holds text")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = "\n".join(value)
     elif isinstance(value, list | dict):

@@ -230,6 +230,30 @@ def test_a_damaged_catalog_value_is_one_error_and_no_export(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "suffix"),
+    [
+        *(("explanation", b"\x00\xffA", suffix) for suffix in FORMATS),  # bytes for text
+        ("keywords", "5", ".parquet"),  # a number for a list of strings
+        ("credits", '["a"]', ".parquet"),  # strings for credits
+    ],
+)
+def test_a_catalog_value_of_the_wrong_kind_is_one_error_and_no_export(
+    edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture, column, value, suffix: str
+) -> None:
+    # edited by hand (JSONL and CSV write JSON of another shape as the catalog holds it)
+    db = sqlite3.connect(catalog.catalog_path(edges))
+    db.execute(f"UPDATE days SET {column} = ? WHERE date = '2025-01-05'", (value,))
+    db.commit()
+    db.close()
+    out = tmp_path / f"apod{suffix}"
+    assert main(["export", str(edges), str(out)]) == 1
+    assert not out.exists()
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {catalog.catalog_path(edges)} holds a value ")
+    assert error.endswith(f"build it again: python -m apodscrape rebuild --out {edges}\n")
+
+
 def test_an_unreadable_day_leaves_no_export(
     edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import archive, dataset
+from .. import archive, catalog, dataset
 from ..errors import ApodError
 from ..table import NAMES, arrow_schema, csv_cell
 
@@ -43,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
         write(args.directory, summary, out)
     except OSError as error:
         raise ApodError(f"cannot write {out}: {error.strerror or error}") from None
+    except (TypeError, ValueError) as error:  # a catalog value of the wrong kind (pyarrow's
+        # ArrowTypeError and ArrowInvalid are these too): a catalog edited by hand
+        raise catalog.unusable(
+            args.directory, f"holds a value {out.suffix[1:]} cannot take ({error})"
+        ) from None
     directory = args.directory
     warc = archive.warc_dir(directory)
     exported = dt.datetime.now(dt.UTC)
