@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from apodscrape.table import csv_cell
 from apodscrape.tools import export
 
 from .archives import a_day, write_days
+from .conftest import ROOT
 from .test_cli import apodscrape
 from .test_stats import apodscrape_without
 
@@ -252,6 +255,24 @@ def test_a_catalog_value_of_the_wrong_kind_is_one_error_and_no_export(
     error = capsys.readouterr().err
     assert error.startswith(f"error: {catalog.catalog_path(edges)} holds a value ")
     assert error.endswith(f"build it again: python -m apodscrape rebuild --out {edges}\n")
+
+
+def test_exports_side_by_side_into_one_folder_are_all_on_its_card(
+    edges: Path, tmp_path: Path
+) -> None:
+    # each reads the card's list of exports and writes the card: one at a time
+    out = tmp_path / "out"
+    names = [*(f"apod{n}.jsonl" for n in range(4)), "apod.csv", "apod.parquet"]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "apodscrape", "export", str(edges), str(out / name)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        for name in names
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0] * len(names)
+    assert sorted(export.file for export in dataset.exports_in(out)) == sorted(names)
 
 
 def test_an_unreadable_day_leaves_no_export(

@@ -5,11 +5,14 @@ of a row (row.schema.json)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
+import fcntl
 import io
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if write is None:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
     # the folder's card lists every export in it (a README.md of someone else's: ApodError)
-    earlier = [e for e in dataset.exports_in(out.parent) if e.file != out.name]
+    dataset.exports_in(out.parent)
     card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
     for target in (out, card, schema):
         archive.remove_leftovers(target)  # of an export that was killed while writing
@@ -51,16 +54,31 @@ def run(args: argparse.Namespace) -> int:
     directory = args.directory
     warc = archive.warc_dir(directory)
     exported = dt.datetime.now(dt.UTC)
-    exports = [*earlier, dataset.Export(out.name, summary.count, f"{exported:%Y-%m-%dT%H:%M:%SZ}")]
+    this = dataset.Export(out.name, summary.count, f"{exported:%Y-%m-%dT%H:%M:%SZ}")
     try:
-        archive.write_atomic(card, dataset.card(summary, exports, directory, warc, exported))
-        schema_text = json.dumps(dataset.json_schema(), indent=2, ensure_ascii=False)
-        archive.write_atomic(schema, f"{schema_text}\n")
+        with _one_at_a_time(out.parent):  # the card read and written by one export at once
+            earlier = [e for e in dataset.exports_in(out.parent) if e.file != out.name]
+            written = dataset.card(summary, [*earlier, this], directory, warc, exported)
+            archive.write_atomic(card, written)
+            schema_text = json.dumps(dataset.json_schema(), indent=2, ensure_ascii=False)
+            archive.write_atomic(schema, f"{schema_text}\n")
     except OSError as error:
         raise ApodError(f"cannot write the card beside {out}: {error.strerror or error}") from None
     print(f"{summary.count} days written to {out}")
     print(f"dataset card {card}, row schema {schema}")
     return 0
+
+
+@contextlib.contextmanager
+def _one_at_a_time(folder: Path) -> Iterator[None]:
+    """The export folder held (a flock of it, waited for): exports run side by side into
+    one folder each list the others' on the card, none lost."""
+    held = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(held)
 
 
 def write_jsonl(directory: str, summary: dataset.Summary, out: Path) -> None:
