@@ -275,6 +275,16 @@ def test_exports_side_by_side_into_one_folder_are_all_on_its_card(
     assert sorted(export.file for export in dataset.exports_in(out)) == sorted(names)
 
 
+def test_an_export_into_the_archive_itself_is_refused(
+    edges: Path, capsys: pytest.CaptureFixture
+) -> None:
+    before = sorted(path.name for path in edges.iterdir())
+    assert main(["export", str(edges), str(edges / "apod.csv")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {edges / 'apod.csv'}: not into the archive itself")
+    assert sorted(path.name for path in edges.iterdir()) == before
+
+
 def test_an_unreadable_day_leaves_no_export(
     edges: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

@@ -32,6 +32,11 @@ def run(args: argparse.Namespace) -> int:
     write = _WRITERS.get(out.suffix.lower())
     if write is None:
         raise ApodError(f"{out}: the output must end in {', '.join(_WRITERS)}")
+    if out.parent.resolve() == Path(args.directory).resolve():
+        raise ApodError(
+            f"{out}: not into the archive itself (its table, card and schema are no day "
+            "files): choose another folder"
+        )
     # the folder's card lists every export in it (a README.md of someone else's: ApodError)
     dataset.exports_in(out.parent)
     card, schema = out.parent / dataset.CARD, out.parent / dataset.SCHEMA
