@@ -556,7 +556,7 @@ def _days_of_all(
         return
     with workers.pool(jobs) as pool:
         try:
-            yield from pool.map(_tagged_days_of, found, chunksize=_CHUNK)
+            yield from workers.mapped(pool, _tagged_days_of, found, chunksize=_CHUNK)
         finally:  # a reader that stops early (an error) does not wait for the rest
             pool.shutdown(cancel_futures=True)
 

@@ -1,14 +1,17 @@
 """Worker processes that end with the run that started them: a run killed by SIGKILL or
 SIGTERM leaves no worker behind, parsing on, holding the archive's lock it was forked with
-(the lock is the flock of an open directory, which every forked worker shares)."""
+(the lock is the flock of an open directory, which every forked worker shares), and a run
+interrupted (Ctrl-C) while it hands them their work does not hang at its exit."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -33,3 +36,29 @@ def _start(parent: int, initializer: Callable[..., Any] | None, initargs: tuple[
         os._exit(1)
     if initializer is not None:
         initializer(*initargs)
+
+
+def mapped(
+    pool: ProcessPoolExecutor, work: Callable[..., Any], *given: Iterable[Any], chunksize: int = 1
+) -> Iterator[Any]:
+    """pool.map(work, *given, chunksize=chunksize), with Ctrl-C held back while it hands the
+    pool every piece of work (Executor.map takes them all at once): interrupted then, the
+    pool's manager thread may never start, and Python's exit then waits forever on workers
+    that wait for work. The interrupt comes as soon as the work is handed."""
+    with _interrupts_held():
+        return pool.map(work, *given, chunksize=chunksize)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)  # as it was meant: KeyboardInterrupt by default

@@ -261,10 +261,19 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize(
+    ("stop", "at_once"),
+    [
+        (signal.SIGKILL, False),
+        (signal.SIGTERM, False),
+        (signal.SIGINT, False),
+        (signal.SIGINT, True),
+    ],
+)
 def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
-    site: SiteSim, tmp_path: Path, stop: signal.Signals
+    site: SiteSim, tmp_path: Path, stop: signal.Signals, at_once: bool
 ) -> None:
+    # at_once: as soon as the workers exist, while the pool is handed its work
     # its parsing processes were forked with the archive's lock (a flock of the folder)
     writer = CaptureWriter(tmp_path / "warc")
     for n in range(1500):
@@ -284,7 +293,7 @@ def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
     )
     deadline = time.monotonic() + 60
     while (
-        len(workers := _children(rebuild.pid)) < 2 or not day_files(out)  # part way
+        len(workers := _children(rebuild.pid)) < 2 or not (at_once or day_files(out))
     ) and rebuild.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.01)

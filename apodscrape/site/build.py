@@ -211,7 +211,7 @@ def _render(batch: list[DayPage], pages: Pages, out: Path, jobs: int) -> list[Fo
     size = max(1, len(batch) // (jobs * 4))
     parts = [batch[i : i + size] for i in range(0, len(batch), size)]
     with workers.pool(jobs, _start_worker, (pages.days, out)) as pool:
-        return [found for part in pool.map(_render_batch, parts) for found in part]
+        return [found for part in workers.mapped(pool, _render_batch, parts) for found in part]
 
 
 def _render_with(pages: Pages, out: Path, batch: list[DayPage]) -> list[Found]:

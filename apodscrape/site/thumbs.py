@@ -99,7 +99,9 @@ def _make_all(sources: list[Source], directory: Path, jobs: int) -> list[str]:
     else:
         with workers.pool(jobs) as pool:
             chunk = max(1, len(sources) // (jobs * 8))
-            results = list(pool.map(_make, sources, [directory] * len(sources), chunksize=chunk))
+            results = list(
+                workers.mapped(pool, _make, sources, [directory] * len(sources), chunksize=chunk)
+            )
     return [stem for stem in results if stem is not None]
 
 

@@ -86,7 +86,7 @@ def audit_all(found: Iterator[tuple[str, bytes]], jobs: int) -> Iterator[Audit]:
             yield audit_page(body, url)
         return
     with workers.pool(jobs) as pool:
-        yield from pool.map(_audit, found, chunksize=_CHUNK)
+        yield from workers.mapped(pool, _audit, found, chunksize=_CHUNK)
 
 
 def _audit(page: tuple[str, bytes]) -> Audit:
