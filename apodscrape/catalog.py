@@ -244,6 +244,25 @@ def _refuse_symlink(path: Path, directory: str | os.PathLike[str]) -> None:
         raise unusable(directory, "is a symbolic link (apodscrape never writes through one)")
 
 
+@contextlib.contextmanager
+def read_errors_said(directory: str | os.PathLike[str]) -> Iterator[None]:
+    """sqlite3's errors while a reader queries the catalog, as one ApodError: damage past
+    what a reader's open checks (each table's first row) names the command that makes the
+    catalog again; a catalog that cannot be read now (a disk I/O error, a lock held too
+    long) is no damage, and is said so."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        raise ApodError(f"{catalog_path(directory)} cannot be read ({error})") from None
+    except sqlite3.DatabaseError as error:
+        raise unusable(directory, f"is damaged ({error})") from None
+
+
+def unwritable(directory: str | os.PathLike[str], error: sqlite3.Error) -> CatalogError:
+    """The error of a catalog a run cannot write (a full disk)."""
+    return CatalogError(f"{catalog_path(directory)}: cannot be written: {error}")
+
+
 def unusable(directory: str | os.PathLike[str], why: str) -> CatalogError:
     """The error of a catalog that cannot be used, `why`, naming the command that makes it
     again."""
@@ -699,11 +718,13 @@ def stale(
                     changed.append((day, Path(entry.path)))
     except OSError as error:
         raise ApodError(f"cannot read {directory}: {error.strerror}") from None
-    gone = [_date_of_row(date) for date in known]
-    if None in gone:  # a row's date that is no date
-        bad = next(date for date in known if _date_of_row(date) is None)
-        raise unusable(directory, f"is damaged (a row whose date is no date: {bad!r})")
-    return sorted(changed), sorted(day for day in gone if day is not None)
+    gone = []
+    for date in known:
+        day = _date_of_row(date)
+        if day is None:  # a row edited by hand
+            raise unusable(directory, f"is damaged (a row whose date is no date: {date!r})")
+        gone.append(day)
+    return sorted(changed), sorted(gone)
 
 
 def mend(
@@ -1111,7 +1132,7 @@ def record_run(
         run = start_run(db, command, arguments)
     except sqlite3.Error as error:  # a full disk while migrating, mending or starting the run
         db.close()
-        raise CatalogError(f"{catalog_path(directory)}: cannot be written: {error}") from None
+        raise unwritable(directory, error) from None
     except BaseException:
         db.close()
         raise

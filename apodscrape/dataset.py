@@ -39,7 +39,7 @@ def rows(
     keys = [column.name for column in columns]
 
     def table() -> Iterator[dict[str, Any]]:
-        with contextlib.closing(cursor.connection), _damage_said(directory):
+        with contextlib.closing(cursor.connection), catalog.read_errors_said(directory):
             for values in cursor:
                 yield {
                     key: value if reader is None or value is None else reader(value)
@@ -60,7 +60,7 @@ def batches(
     cursor, columns, readers = found
 
     def table() -> Iterator[dict[str, list[Any]]]:
-        with contextlib.closing(cursor.connection), _damage_said(directory):
+        with contextlib.closing(cursor.connection), catalog.read_errors_said(directory):
             while chunk := cursor.fetchmany(size):
                 *by_column, checked = zip(*chunk, strict=True)
                 whole = all(checked)
@@ -82,7 +82,7 @@ def _read(
         return None  # no day, no catalog: an empty table (ApodError if no directory)
     db = catalog.open_readonly(directory)
     try:
-        with _damage_said(directory):
+        with catalog.read_errors_said(directory):
             changed, gone = catalog.stale(db, directory)
             if changed or gone:
                 for day, path in changed:
@@ -101,19 +101,6 @@ def _read(
         db.close()
         raise
     return cursor, columns, [_READERS.get(column.kind) for column in columns]
-
-
-@contextlib.contextmanager
-def _damage_said(directory: str | os.PathLike[str]) -> Iterator[None]:
-    """A catalog damaged past what a reader's open checks (each table's first row) is one
-    error naming the command that makes it again, not sqlite3's traceback; one that cannot
-    be read now (a disk I/O error, a lock held too long) is one error too."""
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        raise ApodError(f"{catalog.catalog_path(directory)} cannot be read ({error})") from None
-    except sqlite3.DatabaseError as error:
-        raise catalog.unusable(directory, f"is damaged ({error})") from None
 
 
 def _read_all(

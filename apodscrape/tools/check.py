@@ -94,12 +94,10 @@ def catalog_problems(directory: str, broken: set[Path]) -> list[tuple[Path, str]
     except ApodError as error:
         return [(path, str(error).removeprefix(f"{path} "))]
     try:
-        return list(catalog.disagreements(db, directory, broken))
-    except sqlite3.OperationalError as error:  # a disk I/O error, a lock held too long
-        return [(path, f"cannot be read ({error})")]
-    except sqlite3.DatabaseError as error:  # damaged past the rows an open reads
-        damaged = catalog.unusable(directory, f"is damaged ({error})")
-        return [(path, str(damaged).removeprefix(f"{path} "))]
+        with catalog.read_errors_said(directory):
+            return list(catalog.disagreements(db, directory, broken))
+    except ApodError as error:
+        return [(path, str(error).removeprefix(f"{path} "))]
     finally:
         db.close()
 

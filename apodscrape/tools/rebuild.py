@@ -58,8 +58,7 @@ def run(args: argparse.Namespace) -> int:
                 raise
             catalog.end_run(db, run, status, counts)
         except sqlite3.Error as error:  # a full disk under the catalog
-            path = catalog.catalog_path(out)
-            raise catalog.CatalogError(f"{path}: cannot be written: {error}") from None
+            raise catalog.unwritable(out, error) from None
         finally:
             db.close()
     return status
