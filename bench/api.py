@@ -129,11 +129,19 @@ def nginx(root: Path, work: Path) -> Iterator[tuple[str, int]]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/probe", process)
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
-        yield url, int(children.split()[0])
+        yield url, children(process.pid)[0]
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def children(pid: int) -> list[int]:
+    """The processes a running process started (none once it has ended)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -306,6 +306,11 @@ def test_a_rebuild_whose_catalog_cannot_be_written_is_one_line(
     assert said == [f"error: {path}: cannot be written: database or disk is full"]
 
 
+def _reader(tool: str, catalogued: Path, tmp_path: Path) -> list[str]:
+    """The arguments of a tool that reads the catalog: export, stats or check."""
+    return [tool, str(catalogued), *([str(tmp_path / "apod.parquet")] if tool == "export" else [])]
+
+
 @pytest.mark.parametrize("tool", ["export", "stats", "check"])
 def test_a_catalog_damaged_past_its_first_rows_is_one_line_naming_rebuild(
     catalogued: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tool: str
@@ -321,8 +326,7 @@ def test_a_catalog_damaged_past_its_first_rows_is_one_line_naming_rebuild(
     with path.open("r+b") as file:
         file.seek((page - 1) * size)
         file.write(b"\xff" * size)
-    asked = [str(catalogued), *([str(tmp_path / "apod.parquet")] if tool == "export" else [])]
-    assert main([tool, *asked]) == 1
+    assert main(_reader(tool, catalogued, tmp_path)) == 1
     said = capsys.readouterr()
     line = f"{path} is damaged (database disk image is malformed); build it again: "
     line += f"python -m apodscrape rebuild --out {catalogued}"
@@ -356,8 +360,7 @@ def test_a_row_whose_date_is_no_date_is_named(
     db.execute("UPDATE days SET credit = '[' WHERE date = ?", (second,))  # not JSON
     db.commit()
     db.close()
-    asked = [str(catalogued), *([str(tmp_path / "apod.parquet")] if tool == "export" else [])]
-    assert main([tool, *asked]) == 1
+    assert main(_reader(tool, catalogued, tmp_path)) == 1
     said = capsys.readouterr()
     if tool == "check":  # the row, and the file that has none
         assert f"has a row whose date is no date ({date!r})" in said.out

@@ -33,6 +33,7 @@ from apodscrape.parse import parse_page
 from apodscrape.plan import holes
 from apodscrape.tools.check import problems
 from apodscrape.warc import CaptureWriter
+from bench.api import children  # the one reader of a process's children, with the bench
 from sitesim import Answer, SiteSim
 from sitesim.science import JSON
 
@@ -245,14 +246,6 @@ def forty_captures(site: SiteSim, tmp_path: Path) -> tuple[Path, list[dt.date]]:
     return writer.path, days
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in listed.split()]
-
-
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
@@ -293,7 +286,7 @@ def test_a_killed_rebuild_leaves_no_worker_holding_the_archive(
     )
     deadline = time.monotonic() + 60
     while (
-        len(workers := _children(rebuild.pid)) < 2 or not (at_once or day_files(out))
+        len(workers := children(rebuild.pid)) < 2 or not (at_once or day_files(out))
     ) and rebuild.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.01)
